@@ -1,0 +1,135 @@
+"""Verdicts end to end on hand-made reviews, and on a real labelled pair."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker.pipeline.judge import pledges_judge, pledges_pending
+from tracker.pipeline.types import PledgeSpan, SectionSpan, Target
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+DEV = SHARED / "eval" / "dev"
+
+REVIEW = (
+    "各位代表：\n一、2025年工作回顾\n"
+    "全省生产总值增长3.9%，城镇调查失业率平均为5.1%，居民消费价格上涨0.2%。"
+    "新增城镇就业125.6万人。十件民生实事全面完成。"
+    "省儿童医院新院区建成投用。城市轨道交通三号线加快推进。"
+    "沿海高速公路扩容工程进度滞后。各项社会事业取得新进展。\n"
+    "二、2026年工作安排\n"
+    "建成沿江铁路。新建5G基站3万个。\n"
+)
+PLAN_PATH = "二、2025年工作安排"
+LIST_PATH = "附件1 2025年省十件民生实事 / 一、为老年人提供健康管理"
+
+
+def sections() -> list[SectionSpan]:
+    cut = REVIEW.index("二、2026年")
+    return [
+        SectionSpan("review", "一、2025年工作回顾", REVIEW.index("一、"), cut, 2025),
+        SectionSpan("plan", "二、2026年工作安排", cut, len(REVIEW), 2026),
+    ]
+
+
+def p(text: str, kind: str = "project", path: str = PLAN_PATH, target: Target | None = None) -> PledgeSpan:
+    return PledgeSpan(text, 0, len(text), kind, path, 0, target)
+
+
+PLEDGES = [
+    p("地区生产总值增长5%左右", "target", target=Target("地区生产总值增长", 5, "%", "about")),
+    p("城镇调查失业率5.5%左右", "target", target=Target("城镇调查失业率", 5.5, "%", "about")),
+    p("居民消费价格涨幅3%左右", "target", target=Target("居民消费价格涨幅", 3, "%", "about")),
+    p("新增城镇就业110万人以上", "target", target=Target("新增城镇就业", 110, "万人", "at_least")),
+    p("建成省儿童医院新院区"),
+    p("建成城市轨道交通三号线"),
+    p("完成沿海高速公路扩容工程"),
+    p("建成沿江铁路"),  # only in the plan for the next year: silent in the review
+    p("新增护理型床位超过1000张", "target", LIST_PATH),
+    p("推动社会事业高质量发展", "action"),  # generic praise is no evidence
+]
+EXPECTED = ["missed", "fulfilled", "fulfilled", "fulfilled", "fulfilled", "partial", "missed", "dropped", "fulfilled", "dropped"]
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    return pledges_judge(PLEDGES, REVIEW, sections(), 2025)
+
+
+def test_one_verdict_per_pledge_in_order(verdicts):
+    assert [v.status for v in verdicts] == EXPECTED
+
+
+def test_evidence_offsets_index_the_review(verdicts):
+    for v in verdicts:
+        assert 0.0 <= v.confidence <= 1.0
+        for e in v.evidence:
+            assert REVIEW[e.start:e.end] == e.text
+    assert "3.9%" in verdicts[0].evidence[0].text
+    assert verdicts[0].actual is not None and verdicts[0].actual.value == pytest.approx(3.9)
+    assert "125.6万人" in verdicts[3].evidence[0].text
+    assert "儿童医院" in verdicts[4].evidence[0].text
+
+
+def test_dropped_has_no_evidence_and_plan_of_next_year_is_ignored(verdicts):
+    assert verdicts[7].status == "dropped" and verdicts[7].evidence == ()
+
+
+def test_blanket_list_claim_is_low_confidence(verdicts):
+    v = verdicts[8]
+    assert "民生实事" in v.evidence[0].text
+    assert v.confidence < 0.5
+    # the same pledge outside any list gets no credit from the blanket claim
+    alone = pledges_judge([p("新增护理型床位超过1000张", "target")], REVIEW, sections(), 2025)[0]
+    assert alone.status == "dropped"
+
+
+def test_specific_figures_beat_confident_words(verdicts):
+    assert verdicts[1].confidence > 0.5 and verdicts[2].confidence > 0.5
+
+
+def test_empty_inputs():
+    assert pledges_judge([], REVIEW, sections(), 2025) == []
+    v = pledges_judge([p("建成省儿童医院新院区")], REVIEW, [], 2025)
+    assert v[0].status == "dropped"
+
+
+def test_pending():
+    out = pledges_pending(PLEDGES[:3])
+    assert [v.status for v in out] == ["pending"] * 3
+    assert all(v.confidence == 1.0 and v.evidence == () for v in out)
+
+
+def test_pipeline_has_no_django_import():
+    import tracker.pipeline.classify
+    import tracker.pipeline.judge
+    import tracker.pipeline.match  # noqa: F401
+
+    for name in ("tracker.pipeline.judge", "tracker.pipeline.match", "tracker.pipeline.classify"):
+        src = Path(sys.modules[name].__file__).read_text(encoding="utf-8")
+        assert "django" not in src.lower()
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (DEV / "national-2023.meta.json").exists() or not CORPUS.exists(), reason="../shared eval/corpus absent")
+def test_real_pair_national_2023_against_gold():
+    sys.path.insert(0, str(ROOT / "tools"))
+    import gold_harness
+
+    meta = json.loads((DEV / "national-2023.meta.json").read_text(encoding="utf-8"))
+    gold, pledges, review, secs = gold_harness.pair_load(meta, DEV, CORPUS)
+    t0 = time.perf_counter()
+    out = pledges_judge(pledges, review, secs, meta["plan_year"])
+    assert time.perf_counter() - t0 < 5
+    by_text = {g["pledge"]: v for g, v in zip(gold, out)}
+    gdp = by_text["国内生产总值增长5%左右"]
+    assert gdp.status == "fulfilled" and "5.2%" in gdp.evidence[0].text
+    assert by_text["居民消费价格涨幅3%左右"].status == "fulfilled"
+    agree = sum(g["status"] == v.status for g, v in zip(gold, out)) / len(gold)
+    assert agree >= 0.6

@@ -1,0 +1,100 @@
+"""Candidate spans: offsets, section filtering, ranking, folding, and a real pair."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker.pipeline.match import bigrams, candidates_find, review_spans_split, text_fold
+from tracker.pipeline.types import PledgeSpan, SectionSpan
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+CORPUS = SHARED / "corpus"
+
+REVIEW = (
+    "一、2025年工作回顾\n"
+    "过去一年，全省生产总值增长5.6%。新建5G基站2.3万个，省儿童医院新院区建成投用。"
+    "城市轨道交通三号线加快推进，农村公路改造4100公里。\n"
+    "二、2026年工作安排\n"
+    "建成城市轨道交通三号线。新建5G基站3万个。\n"
+)
+
+
+def sections(text: str = REVIEW) -> list[SectionSpan]:
+    cut = text.index("二、2026年")
+    return [
+        SectionSpan("review", "一、2025年工作回顾", 0, cut, 2025),
+        SectionSpan("plan", "二、2026年工作安排", cut, len(text), 2026),
+    ]
+
+
+def pledge(text: str) -> PledgeSpan:
+    return PledgeSpan(text, 0, len(text), "project", "二、2025年工作安排", 0)
+
+
+def test_bigrams_break_on_punctuation():
+    assert bigrams("建成投用，新增") == ["建成", "成投", "投用", "新增"]
+
+
+def test_spans_keep_offsets_and_only_review_of_plan_year():
+    spans = review_spans_split(REVIEW, sections(), 2025)
+    assert spans
+    for s in spans:
+        assert REVIEW[s.start:s.end] == s.text
+        assert s.end <= REVIEW.index("二、2026年")
+    kinds = {s.kind for s in spans}
+    assert kinds == {"sentence", "clause"}
+    # a review section labelled with another year is not evidence for this plan
+    assert review_spans_split(REVIEW, sections(), 2024) == []
+
+
+def test_review_section_without_year_counts():
+    secs = [SectionSpan("review", "回顾", 0, REVIEW.index("二、2026年"), None)]
+    assert review_spans_split(REVIEW, secs, 2025)
+
+
+def test_candidates_rank_the_right_clause_first():
+    spans = review_spans_split(REVIEW, sections(), 2025)
+    pledges = [pledge("建成省儿童医院新院区"), pledge("新建5G基站2万个"), pledge("改造农村公路4000公里")]
+    cands = candidates_find(pledges, spans, top_k=3)
+    assert "儿童医院" in cands[0][0].span.text
+    assert "5G基站" in cands[1][0].span.text
+    assert "农村公路" in cands[2][0].span.text
+    for cs in cands:
+        assert cs[0].score >= cs[-1].score
+        assert 0 <= cs[0].score <= 100
+
+
+def test_no_spans_gives_empty_candidates():
+    assert candidates_find([pledge("建成新院区")], []) == [[]]
+
+
+def test_fold_is_length_preserving():
+    text = "开展服务效劳，ＡＢＣ１２３"
+    folded = text_fold(text)
+    assert len(folded) == len(text)
+    assert "ABC123" in folded
+
+
+def test_fold_merges_misconversions_when_available():
+    pytest.importorskip("tracker.pipeline.fold", reason="the reading half's fold is not in yet")
+    assert text_fold("效劳") == text_fold("服务")
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not (CORPUS / "national" / "2024.txt").exists(), reason="../shared/corpus is absent")
+def test_real_review_gdp_pledge_finds_gdp_clause():
+    text = (CORPUS / "national" / "2024.txt").read_text(encoding="utf-8")
+    start = text.index("一、2023年工作回顾")
+    end = text.index("二、2024年经济社会发展总体要求和政策取向")
+    secs = [SectionSpan("review", "一、2023年工作回顾", start, end, 2023)]
+    spans = review_spans_split(text, secs, 2023)
+    assert len(spans) > 200
+    pledges = [pledge("国内生产总值增长5%左右"), pledge("城镇新增就业1200万人左右")]
+    t0 = time.perf_counter()
+    cands = candidates_find(pledges, spans)
+    assert time.perf_counter() - t0 < 5
+    assert "国内生产总值" in cands[0][0].span.text
+    assert any("1244万人" in c.span.text for c in cands[1][:3])

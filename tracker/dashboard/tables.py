@@ -1,0 +1,98 @@
+"""The rows behind every dashboard table, as CSV, and the data behind every chart.
+
+CSV headers are stable English identifiers whatever the UI language, so a
+newsroom's spreadsheet or Datawrapper chart keeps working after a switch.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+
+from django.http import StreamingHttpResponse
+
+from tracker.dashboard.labels import STATUS_COLOURS, STATUS_LABELS
+from tracker.dashboard.templatetags.dashboard import actual_display, status_of, target_display
+from tracker.models import Jurisdiction, Pledge
+from tracker.selectors import STATUS_ORDER, Scorecard, SectionScorecard
+
+PLEDGE_COLUMNS = [
+    "id", "jurisdiction", "plan_year", "section", "kind", "text", "target", "actual",
+    "status", "confidence", "human_confirmed", "url",
+]
+SCORECARD_COLUMNS = ["total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)]
+
+
+class _Echo:
+    """A write-only file whose write returns the line, so csv.writer can feed a stream."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
+    """Stream rows as UTF-8 CSV; the BOM makes Excel read Chinese correctly."""
+    writer = csv.writer(_Echo())
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow(header)
+        for row in rows:
+            yield writer.writerow(row)
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def pledge_rows(pledges: Iterable[Pledge], absolute_url) -> Iterator[list]:
+    for pledge in pledges:
+        verdict = getattr(pledge, "verdict", None)
+        yield [
+            pledge.pk,
+            pledge.document.jurisdiction.name,
+            pledge.plan_year,
+            pledge.section.heading,
+            pledge.kind,
+            pledge.text,
+            target_display(pledge),
+            actual_display(pledge),
+            status_of(pledge),
+            f"{verdict.confidence:.2f}" if verdict else "",
+            "yes" if verdict and verdict.is_human_confirmed else "no",
+            absolute_url(pledge.pk),
+        ]
+
+
+def scorecard_cells(card: Scorecard) -> list:
+    shares = card.shares
+    return [card.total, *(card.counts.get(s, 0) for s in STATUS_ORDER), *(f"{shares.get(s, 0.0):.4f}" for s in STATUS_ORDER)]
+
+
+def section_rows(sections: list[SectionScorecard]) -> Iterator[list]:
+    for section in sections:
+        yield [section.section_id, section.heading, *scorecard_cells(section.scorecard)]
+
+
+def comparison_rows(rows: list[tuple[Jurisdiction, Scorecard]], plan_year: int) -> Iterator[list]:
+    for jurisdiction, card in rows:
+        yield [jurisdiction.pk, jurisdiction.name, jurisdiction.level, plan_year, *scorecard_cells(card)]
+
+
+# --- chart data (read by static/dashboard/js/charts.js through json_script) ----------
+
+
+def _status_series() -> list[dict]:
+    return [{"status": s.value, "label": str(STATUS_LABELS[s]), "colour": STATUS_COLOURS[s]} for s in STATUS_ORDER]
+
+
+def status_chart(card: Scorecard) -> dict:
+    counts = [card.counts.get(s, 0) for s in STATUS_ORDER]
+    return {"kind": "status", "series": _status_series(), "counts": counts, "total": card.total}
+
+
+def stacked_chart(labels: list[str], cards: list[Scorecard], *, shares: bool) -> dict:
+    """One bar per label, stacked by status; shares (percent) make governments of different size comparable."""
+    values = [
+        [round(card.shares.get(s, 0.0) * 100, 1) if shares else card.counts.get(s, 0) for card in cards] for s in STATUS_ORDER
+    ]
+    return {"kind": "stacked", "series": _status_series(), "labels": labels, "values": values, "shares": shares}

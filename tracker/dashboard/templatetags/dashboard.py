@@ -1,0 +1,88 @@
+"""Presentation helpers for dashboard templates: labels, shares, targets, highlights."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.safestring import SafeString
+
+from tracker.dashboard import highlight as highlighting
+from tracker.dashboard.labels import COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+from tracker.models import Pledge, Status
+
+register = template.Library()
+
+
+@register.filter
+def status_of(pledge: Pledge) -> str:
+    """The effective status; a pledge without a verdict row is pending."""
+    verdict = getattr(pledge, "verdict", None)
+    return verdict.status if verdict else Status.PENDING
+
+
+@register.filter
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
+
+
+@register.filter
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return str(LEVEL_LABELS.get(level, level))
+
+
+@register.filter
+def pct(share: float | None) -> str:
+    if share is None:
+        return ""
+    return f"{share * 100:.1f}%"
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+def figure_display(metric: str, value: float | None, value_max: float | None, unit: str | None, comparator: str) -> str:
+    if value is None:
+        return metric or ""
+    if comparator == "range" and value_max is not None:
+        amount = f"{_number(value)}–{_number(value_max)}{unit or ''}"
+    else:
+        amount = f"{COMPARATOR_SYMBOLS.get(comparator, '')}{_number(value)}{unit or ''}"
+    return f"{metric} {amount}".strip()
+
+
+@register.filter
+def target_display(pledge: Pledge) -> str:
+    """A pledge's target as metric, comparator symbol, value and unit (e.g. "地区生产总值增长 ≈5%")."""
+    return figure_display(
+        pledge.target_metric, pledge.target_value, pledge.target_value_max, pledge.target_unit, pledge.target_comparator
+    )
+
+
+@register.filter
+def actual_display(pledge: Pledge) -> str:
+    """The figure the review reported, as the verdict stored it."""
+    verdict = getattr(pledge, "verdict", None)
+    actual = verdict.machine_actual if verdict else None
+    if not actual or actual.get("value") is None:
+        return ""
+    return f"{_number(actual.get('value'))}{actual.get('unit') or ''}"
+
+
+@register.filter
+def highlight(text: str, other: str | list[str]) -> SafeString:
+    """`text` with the words it shares with `other` (a string or a list of strings) marked."""
+    if isinstance(other, (list, tuple)):
+        return highlighting.highlight_many(text, list(other))
+    return highlighting.highlight(text, other or "")
+
+
+@register.filter
+def truncate_chars(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,27 @@
+"""Shared bits of the management commands: reading a file with a one-line error."""
+
+import json
+from pathlib import Path
+
+from django.core.management.base import CommandError
+
+
+def file_bytes(path: str) -> bytes:
+    p = Path(path)
+    if not p.exists():
+        raise CommandError(f"{path}: no such file")
+    if not p.is_file():
+        raise CommandError(f"{path}: not a regular file")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot be read ({exc.strerror})") from exc
+
+
+def json_write(path: str, payload: dict) -> None:
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    if path == "-":
+        print(text)
+        return
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(text, encoding="utf-8")

@@ -1,0 +1,23 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.benchmarks.pipeline_bench import benchmark_run
+
+
+class Command(BaseCommand):
+    help = "Measure pipeline throughput on the corpus and on synthetic corpora 10x/100x larger."
+
+    def add_arguments(self, parser):
+        default = Path(settings.BASE_DIR).parent / "shared" / "corpus"
+        parser.add_argument("--corpus", default=str(default))
+        parser.add_argument("--scales", default="1,10", help="comma-separated corpus multipliers, e.g. 1,10,100")
+        parser.add_argument("--max-pairs", type=int, default=None, help="cap the pairs measured per scale")
+
+    def handle(self, *args, **opts):
+        corpus = Path(opts["corpus"])
+        if not corpus.is_dir():
+            raise CommandError(f"{corpus}: corpus folder not found (give --corpus)")
+        scales = [int(s) for s in opts["scales"].split(",") if s.strip()]
+        benchmark_run(corpus, scales, opts["max_pairs"], out=self.stdout.write)

@@ -1,0 +1,279 @@
+"""The tracker's data: who governs, what they published, what they promised, what became of it.
+
+Uniqueness lives in the database so that every service can be re-run (and every
+Celery task redelivered) without duplicating rows.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+class Level(models.TextChoices):
+    NATIONAL = "national", "national"
+    PROVINCE = "province", "province"
+    CITY = "city", "city"
+    DISTRICT = "district", "district"
+    COUNTY = "county", "county"
+    TOWN = "town", "town"
+
+
+class SectionKind(models.TextChoices):
+    REVIEW = "review", "review"
+    PLAN = "plan", "plan"
+    FIVE_YEAR_REVIEW = "five_year_review", "five-year review"
+    FIVE_YEAR_PLAN = "five_year_plan", "five-year plan"
+    OTHER = "other", "other"
+
+
+class PledgeKind(models.TextChoices):
+    TARGET = "target", "target"
+    PROJECT = "project", "project"
+    ACTION = "action", "action"
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "at_least", "at least"
+    AT_MOST = "at_most", "at most"
+    ABOUT = "about", "about"
+    EXACT = "exact", "exact"
+    RANGE = "range", "range"
+
+
+class Status(models.TextChoices):
+    FULFILLED = "fulfilled", "fulfilled"
+    PARTIAL = "partial", "partial"
+    MISSED = "missed", "missed"
+    DROPPED = "dropped", "dropped"
+    PENDING = "pending", "pending"
+
+
+class ProcessingState(models.TextChoices):
+    QUEUED = "queued", "queued"
+    PROCESSING = "processing", "processing"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+
+
+class Jurisdiction(models.Model):
+    name = models.CharField(max_length=100)
+    level = models.CharField(max_length=10, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "parent"], name="jurisdiction_name_per_parent"),
+            # NULL parents never collide in a plain unique index, so top-level names get their own.
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent__isnull=True), name="jurisdiction_top_level_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Document(models.Model):
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="documents")
+    year = models.PositiveSmallIntegerField(help_text="The year the report was delivered.")
+    title = models.CharField(max_length=300, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    filename = models.CharField(max_length=255)
+    # Kept in the database, not on a local disk, so a worker on another machine can read it.
+    original_file = models.BinaryField(editable=False)
+    format = models.CharField(max_length=10, blank=True)
+    encoding = models.CharField(max_length=20, blank=True)
+    original_text = models.TextField(blank=True)
+    text = models.TextField(blank=True, help_text="Cleaned text; every span indexes it.")
+    offset_map = models.JSONField(default=list, blank=True)
+    content_hash = models.CharField(max_length=64)
+    state = models.CharField(max_length=12, choices=ProcessingState.choices, default=ProcessingState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    warnings = models.JSONField(default=list, blank=True)
+    truncated = models.BooleanField(default=False)
+    near_duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="near_duplicates"
+    )
+    near_duplicate_similarity = models.FloatField(null=True, blank=True)
+    # Which report of a multi-report file holds the plan for `year` and the review of `year - 1`.
+    plan_report_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    review_report_index = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["jurisdiction__name", "year", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "content_hash"], name="document_hash_per_jurisdiction"),
+            models.CheckConstraint(condition=Q(year__gte=1949, year__lte=2100), name="document_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} {self.year} ({self.filename})"
+
+
+class Section(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="sections")
+    report_index = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=SectionKind.choices)
+    heading = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["document", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "start"], name="section_start_per_document"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="section_span_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.heading[:40]}"
+
+
+class Pledge(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pledges")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="pledges")
+    plan_year = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=PledgeKind.choices)
+    section_path = models.CharField(max_length=500, blank=True)
+    target_metric = models.CharField(max_length=100, blank=True)
+    target_value = models.FloatField(null=True, blank=True)
+    target_value_max = models.FloatField(null=True, blank=True)
+    target_unit = models.CharField(max_length=20, blank=True)
+    target_comparator = models.CharField(max_length=10, choices=Comparator.choices, blank=True)
+    target_direction = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["document", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "start", "end"], name="pledge_span_per_document"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="pledge_span_order"),
+        ]
+        indexes = [models.Index(fields=["plan_year", "kind"])]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Tracking(models.Model):
+    """One plan document checked against the review of the same year (or pending)."""
+
+    plan_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="trackings_as_plan")
+    review_document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="trackings_as_review"
+    )
+    plan_year = models.PositiveSmallIntegerField()
+    state = models.CharField(max_length=12, choices=ProcessingState.choices, default=ProcessingState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["plan_document", "plan_year"], name="tracking_per_plan_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_document} -> {self.review_document or 'pending'}"
+
+
+class Verdict(models.Model):
+    """What became of a pledge: the machine's status, and a curator's override that wins."""
+
+    pledge = models.OneToOneField(Pledge, on_delete=models.CASCADE, related_name="verdict")
+    review_document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    machine_status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    machine_confidence = models.FloatField(default=0.0)
+    machine_actual = models.JSONField(null=True, blank=True)
+    override_status = models.CharField(max_length=10, choices=Status.choices, blank=True)
+    override_reason = models.TextField(blank=True)
+    override_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    override_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Denormalised effective values so lists and scorecards filter on one column.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    confidence = models.FloatField(default=0.0, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("curate_verdict", "Can curate verdicts and evidence")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(machine_confidence__gte=0, machine_confidence__lte=1, confidence__gte=0, confidence__lte=1),
+                name="verdict_confidence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(override_status="") | ~Q(override_reason=""), name="verdict_override_needs_reason"
+            ),
+        ]
+
+    @property
+    def is_overridden(self) -> bool:
+        return bool(self.override_status)
+
+    @property
+    def is_human_confirmed(self) -> bool:
+        return self.is_overridden or self.confirmed_at is not None
+
+    def __str__(self) -> str:
+        return f"{self.pledge_id}: {self.status}"
+
+
+class EvidenceOrigin(models.TextChoices):
+    MACHINE = "machine", "machine"
+    CURATOR = "curator", "curator"
+
+
+class Curation(models.TextChoices):
+    NONE = "", "not curated"
+    ACCEPTED = "accepted", "accepted"
+    REJECTED = "rejected", "rejected"
+
+
+class Evidence(models.Model):
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="evidence")
+    review_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="evidence_spans")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField(default=0.0)
+    origin = models.CharField(max_length=10, choices=EvidenceOrigin.choices, default=EvidenceOrigin.MACHINE)
+    curation = models.CharField(max_length=10, choices=Curation.choices, blank=True, default="")
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    curated_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pledge", "-score", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "review_document", "start", "end"], name="evidence_span_per_pledge"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="evidence_span_order"),
+        ]
+
+    @property
+    def is_curated(self) -> bool:
+        return self.origin == EvidenceOrigin.CURATOR or bool(self.curation)
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,323 @@
+"""Candidate review spans for each pledge, with similarity features.
+
+Only the review of the plan year counts as evidence, so candidates are the sentences
+and clauses of review sections about that year. Chinese has no spaces and the reports
+paraphrase heavily, so the main representation is character bigrams weighted by
+their rarity in the pair (a bigram like 推进 that occurs everywhere says little; 充电桩
+says a lot). On top of that come anchors that carry meaning: quoted names, figures
+with units, the metric of a target. Scoring runs as matrix products and
+``rapidfuzz.process.cdist`` over all pledge x span pairs, never Python loops over them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import jieba
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from tracker.pipeline.types import PledgeSpan, SectionSpan
+
+try:  # the reading half provides the fold; until it lands, matching works unfolded
+    from tracker.pipeline.fold import fold_text as _fold_text
+except ImportError:  # pragma: no cover - depends on the other half being present
+    _fold_text = None
+
+SENTENCE_END = re.compile(r"[。！？；;!?\n]")
+CLAUSE_END = re.compile(r"[，,：:]")
+# Enumerators and dashes opening a sentence are layout, not content.
+LEAD_NOISE = re.compile(r"^[\s\u3000—\-－·•]*(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[）)、.．])?[\s\u3000—\-－]*")
+QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
+FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|个百分点|万亿|亿|万|千)?")
+WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
+
+MIN_SPAN_CHARS = 4
+MIN_WORD_CHARS = 2
+
+_tokenizer: jieba.Tokenizer | None = None
+
+
+def _words_cut(texts: Sequence[str], extra: Sequence[str]) -> list[list[str]]:
+    """jieba words of each text; ``extra`` (names quoted in the documents) join the dictionary
+    so a project name is one word rather than three fragments."""
+    global _tokenizer
+    if _tokenizer is None:
+        jieba.setLogLevel(60)
+        _tokenizer = jieba.Tokenizer()
+    for w in extra:
+        if MIN_WORD_CHARS <= len(w) <= 12 and not _tokenizer.FREQ.get(w):
+            _tokenizer.add_word(w, freq=2000)
+    out = []
+    for t in texts:
+        out.append([w for w in _tokenizer.lcut(t) if len(w) >= MIN_WORD_CHARS and WORDISH.match(w)])
+    return out
+
+
+def text_fold(text: str) -> str:
+    """Fold mis-converted characters and width variants without changing the length."""
+    if _fold_text is not None:
+        try:
+            folded = _fold_text(text)
+        except Exception:  # a broken fold must not break matching
+            folded = text
+        if isinstance(folded, str) and len(folded) == len(text):
+            text = folded
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def bigrams(text: str) -> list[str]:
+    """Character bigrams of the word characters; punctuation breaks a run."""
+    grams = []
+    prev = ""
+    for ch in text:
+        if WORDISH.match(ch):
+            if prev:
+                grams.append(prev + ch)
+            prev = ch
+        else:
+            prev = ""
+    return grams
+
+
+@dataclass(frozen=True)
+class ReviewSpan:
+    text: str
+    start: int
+    end: int
+    kind: str  # "sentence" or "clause"
+    sentence: int  # index of the sentence holding it
+
+
+def review_sections_for(sections: Sequence[SectionSpan], plan_year: int) -> list[SectionSpan]:
+    """Review sections about the plan year (year unknown counts, the reader could not tell)."""
+    return [s for s in sections if s.kind == "review" and (s.year is None or s.year == plan_year)]
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    m = LEAD_NOISE.match(text, start, end)
+    if m:
+        start = m.end()
+    while end > start and text[end - 1] in " \u3000\t\r":
+        end -= 1
+    return start, end
+
+
+def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_year: int) -> list[ReviewSpan]:
+    """Sentences and the clauses inside them, with offsets into ``review_text``."""
+    spans: list[ReviewSpan] = []
+    seen: set[tuple[int, int]] = set()
+    n_sent = 0
+    for sec in sorted(review_sections_for(sections, plan_year), key=lambda s: s.start):
+        pos = max(0, sec.start)
+        stop = min(len(review_text), sec.end)
+        while pos < stop:
+            m = SENTENCE_END.search(review_text, pos, stop)
+            end = m.start() if m else stop
+            s0, s1 = _trimmed(review_text, pos, end)
+            if s1 - s0 >= MIN_SPAN_CHARS and (s0, s1) not in seen:
+                seen.add((s0, s1))
+                spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent))
+                c = s0
+                parts = []
+                while c < s1:
+                    cm = CLAUSE_END.search(review_text, c, s1)
+                    ce = cm.start() if cm else s1
+                    parts.append((c, ce))
+                    c = ce + 1
+                if len(parts) > 1:
+                    for c0, c1 in parts:
+                        c0, c1 = _trimmed(review_text, c0, c1)
+                        if c1 - c0 >= MIN_SPAN_CHARS and (c0, c1) not in seen:
+                            seen.add((c0, c1))
+                            spans.append(ReviewSpan(review_text[c0:c1], c0, c1, "clause", n_sent))
+                n_sent += 1
+            pos = end + 1
+    return spans
+
+
+@dataclass
+class Candidate:
+    span: ReviewSpan
+    score: float  # 0..100, the combined similarity
+    features: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class _Vocab:
+    index: dict[str, int]
+    idf: np.ndarray
+
+
+def _idf_build(docs: list[list[str]]) -> dict[str, float]:
+    df: dict[str, int] = {}
+    for grams in docs:
+        for g in set(grams):
+            df[g] = df.get(g, 0) + 1
+    n = len(docs) + 1
+    return {g: math.log(n / (c + 0.5)) for g, c in df.items()}
+
+
+def _matrix(gram_lists: list[list[str]], vocab: dict[str, int]) -> np.ndarray:
+    m = np.zeros((len(gram_lists), len(vocab)), dtype=np.float32)
+    for i, grams in enumerate(gram_lists):
+        cols = [vocab[g] for g in grams if g in vocab]
+        if cols:
+            m[i, cols] = 1.0
+    return m
+
+
+def anchors_of(text: str) -> tuple[set[str], set[str]]:
+    """Quoted names and figures-with-unit of a text, folded."""
+    quoted = {q for q in QUOTED.findall(text)}
+    figures = set()
+    for m in FIGURE.finditer(text):
+        num, unit = m.group(1), m.group(2) or ""
+        if unit or "." in num or len(num) >= 2:
+            figures.add(num + unit)
+    return quoted, figures
+
+
+def _longest_run(pledge_grams: list[str], span_grams: set[str], weights: dict[str, float]) -> float:
+    """IDF mass of the longest run of consecutive pledge bigrams found in the span."""
+    best = run = 0.0
+    for g in pledge_grams:
+        if g in span_grams:
+            run += weights.get(g, 0.0)
+            best = max(best, run)
+        else:
+            run = 0.0
+    return best
+
+
+def pledge_core(text: str) -> str:
+    """The pledge without its leading verb phrase noise, for the fuzzy alignment score."""
+    return text_fold(text).strip()
+
+
+def candidates_find(
+    pledges: Sequence[PledgeSpan],
+    spans: Sequence[ReviewSpan],
+    top_k: int = 6,
+    workers: int = 1,
+) -> list[list[Candidate]]:
+    """The best ``top_k`` review spans for each pledge, best first."""
+    if not pledges:
+        return []
+    if not spans:
+        return [[] for _ in pledges]
+    p_texts = [text_fold(p.text) for p in pledges]
+    s_texts = [text_fold(s.text) for s in spans]
+    p_grams = [bigrams(t) for t in p_texts]
+    s_grams = [bigrams(t) for t in s_texts]
+    # Rarity is measured over the review sentences plus the pledges, so it adapts to each pair.
+    idf = _idf_build([g for g, s in zip(s_grams, spans) if s.kind == "sentence"] + p_grams)
+    vocab: dict[str, int] = {}
+    for grams in p_grams:
+        for g in grams:
+            vocab.setdefault(g, len(vocab))
+    w = np.array([idf.get(g, 0.0) for g in vocab], dtype=np.float32)
+    # Bigrams the review never uses still count in the pledge's mass: an unmatched
+    # specific name is exactly what makes a pledge unaddressed.
+    max_idf = max(idf.values()) if idf else 1.0
+    for g, j in vocab.items():
+        if g not in idf or w[j] <= 0:
+            w[j] = max_idf if g not in idf else 0.05
+    pm = _matrix(p_grams, vocab)
+    sm = _matrix(s_grams, vocab)
+    p_mass = (pm * w).sum(axis=1) + 1e-6
+    overlap = (sm * w) @ pm.T  # spans x pledges
+    recall = overlap / p_mass[None, :]
+    # Share of the span's own bigram mass explained by the pledge: a short clause fully
+    # inside the pledge's words is a paraphrase, a long one sharing two words is not.
+    s_mass = np.array(
+        [sum(idf.get(g, max_idf) for g in set(gs)) + 1e-6 for gs in s_grams], dtype=np.float32
+    )
+    precision = overlap / s_mass[:, None]
+    # Words: present in a span when all their bigrams are, a matrix product again.
+    quoted_all = sorted({q for t in p_texts for q in QUOTED.findall(t)} | {q for t in s_texts for q in QUOTED.findall(t)})
+    p_words = _words_cut(p_texts, quoted_all)
+    wvocab: dict[str, int] = {}
+    for ws in p_words:
+        for x in ws:
+            wvocab.setdefault(x, len(wvocab))
+    word_grams = np.zeros((len(wvocab), len(vocab)), dtype=np.float32)
+    for x, j in wvocab.items():
+        cols = [vocab[g] for g in set(bigrams(x)) if g in vocab]
+        if cols:
+            word_grams[j, cols] = 1.0
+    need = word_grams.sum(axis=1)
+    present = (sm @ word_grams.T) >= (need[None, :] - 0.5)  # spans x words
+    present &= need[None, :] > 0
+    sent_rows = np.array([s.kind == "sentence" for s in spans])
+    df = present[sent_rows].sum(axis=0) if sent_rows.any() else present.sum(axis=0)
+    n_sent = int(sent_rows.sum()) + 1
+    widf = np.log((n_sent + 1) / (df + 0.5)).astype(np.float32)
+    widf = np.maximum(widf, 0.05)
+    pw = np.zeros((len(pledges), len(wvocab)), dtype=np.float32)
+    for i, ws in enumerate(p_words):
+        for x in ws:
+            pw[i, wvocab[x]] = 1.0
+    w_mass = (pw * widf).sum(axis=1) + 1e-6
+    word_recall = ((present.astype(np.float32) * widf) @ pw.T) / w_mass[None, :]
+    combined = 0.4 * recall + 0.4 * word_recall + 0.2 * np.minimum(precision, 1.0)
+    fuzzy = process.cdist(
+        p_texts, s_texts, scorer=fuzz.partial_ratio, score_cutoff=40, workers=workers, dtype=np.uint8
+    )  # pledges x spans
+    k = min(top_k, len(spans))
+    top = np.argpartition(-combined, kth=k - 1, axis=0)[:k, :]  # k x pledges
+    p_word_idx = [sorted({wvocab[x] for x in ws}) for ws in p_words]
+    sent_of = np.array([s.sentence for s in spans])
+    sent_first = {}
+    for i, s in enumerate(spans):
+        if s.kind == "sentence":
+            sent_first[s.sentence] = i
+    out: list[list[Candidate]] = []
+    for pi in range(len(pledges)):
+        quoted, figures = anchors_of(p_texts[pi])
+        idx = p_word_idx[pi]
+        w_idf = widf[idx] if idx else np.zeros(0, dtype=np.float32)
+        top_idf = float(w_idf.max()) if idx else 1.0
+        cands = []
+        for si in top[:, pi]:
+            si = int(si)
+            sg = set(s_grams[si])
+            run = _longest_run(p_grams[pi], sg, idf) / float(p_mass[pi])
+            st = s_texts[si]
+            q_hit = sum(1 for q in quoted if q in st)
+            f_hit = sum(1 for f in figures if f in st)
+            hits = present[si, idx] if idx else np.zeros(0, dtype=bool)
+            sent_row = sent_first.get(int(sent_of[si]), si)
+            feats = {
+                "sent_recall": float(max(word_recall[sent_row, pi], word_recall[si, pi])),
+                "rare_word": float(w_idf[hits].max() / top_idf) if hits.any() else 0.0,
+                "n_words": float(hits.sum()),
+                "recall": float(recall[si, pi]),
+                "word_recall": float(word_recall[si, pi]),
+                "precision": float(min(precision[si, pi], 1.0)),
+                "run": float(run),
+                "fuzzy": float(fuzzy[pi, si]) / 100.0,
+                "quoted": float(q_hit) / len(quoted) if quoted else 0.0,
+                "has_quoted": 1.0 if quoted else 0.0,
+                "figure": float(f_hit) / len(figures) if figures else 0.0,
+                "mass": float(p_mass[pi]),
+            }
+            cands.append(Candidate(spans[si], candidate_score(feats), feats))
+        cands.sort(key=lambda c: (-c.score, len(c.span.text)))
+        out.append(cands)
+    return out
+
+
+def candidate_score(f: dict[str, float]) -> float:
+    """One similarity in 0..100 from the features; anchors lift paraphrases with shared names."""
+    s = 0.25 * f["recall"] + 0.25 * f["word_recall"] + 0.15 * f["precision"] + 0.2 * f["run"] + 0.15 * f["fuzzy"]
+    s += 0.15 * f["quoted"] + 0.1 * f["figure"]
+    return round(100.0 * min(s, 1.0), 2)

@@ -1,0 +1,104 @@
+"""Quantitative targets in a pledge clause: value, unit, comparator, direction."""
+
+from __future__ import annotations
+
+import re
+
+from .types import Target
+
+_CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿点"
+_MULTIPLIERS = ("万亿", "亿", "万", "千", "百")
+
+# Units that make a number a checkable quantity; prefixes 万/亿 are kept in the unit.
+_UNITS = (
+    "个百分点|百分点|%|‰|万亿元|亿元|万元|元|万人次|人次|万人|人|万户|户|万套|套|万亩|亩|万吨|吨|万千瓦|千瓦|万平方米|平方米|"
+    "平方公里|公里|千米|米|家|项|个|所|座|条|名|批次|批|场|次|台|辆|张|间|栋|处|件|类|万斤|斤|公斤|立方米|标准箱|万标箱|"
+    "千兆|兆瓦|吉瓦|小时|天|年|岁|倍|床|对|支|款|部|只|头|株|册|期|轮|单|份|宗|例|盏|根|万株|公顷|万公顷"
+)
+_NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_NUM_CHARS}]+)"
+_FIGURE = re.compile(
+    rf"(?P<pre>百分之)?(?P<num>{_NUMBER})(?:\s*(?:[-—－~～至到]|以?上?至)\s*(?P<num2>{_NUMBER}))?\s*"
+    rf"(?P<mult>万亿|亿|万|千)?(?P<unit>{_UNITS})?"
+)
+
+_AT_LEAST = re.compile(r"以上|不低于|不少于|至少|超过|超|突破|力争达到|高于|快于")
+_AT_MOST = re.compile(r"以内|以下|控制在|不超过|不高于|低于|不多于|压减到|压降到|降至")
+_ABOUT = re.compile(r"左右|上下|约|大约|大体|基本")
+_CEILING = re.compile(
+    r"失业率|价格|物价|CPI|涨幅|能耗|排放|赤字|碳|强度|下降|降低|减少|压减|负债|债务|事故|死亡|发生率|误差|亏损|时长|成本"
+)
+_METRIC_TAIL = re.compile(r"(?:增长|增加|提高|提升|达到|达|为|在|控制在|保持在|稳定在|超过|突破|不低于|不超过|新增|完成)+$")
+
+
+def cn_number(s: str) -> float | None:
+    """Arabic or Chinese numerals (两万, 一百二十, 五点五) to a float."""
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(s.replace("两", "二"), "smart"))
+    except Exception:
+        return None
+
+
+def _has_real_number(num: str) -> bool:
+    # A lone "一"/"十" is usually a word (一批, 十方面), not a figure.
+    return bool(re.search(r"\d", num)) or len(num) >= 2
+
+
+def target_parse(clause: str) -> Target | None:
+    """The first checkable figure of a clause as a Target, or None."""
+    for m in _FIGURE.finditer(clause):
+        num, unit, mult = m.group("num"), m.group("unit"), m.group("mult")
+        pct = m.group("pre")
+        if not (unit or pct):
+            continue
+        if not (pct or _has_real_number(num)):
+            continue
+        # A year (2025年) or an ordinal (第三批) is not a quantity.
+        if unit == "年" and (re.fullmatch(r"(?:19|20)\d{2}", num) or not mult):
+            continue
+        before = clause[max(0, m.start() - 1) : m.start()]
+        if before in ("第", "前", "近", "每") and not pct and unit in ("年", "批", "期", "轮", "次", "个", "天"):
+            continue
+        value = cn_number(num)
+        if value is None:
+            continue
+        full_unit = "%" if pct else (mult or "") + (unit or "")
+        value2 = cn_number(m.group("num2")) if m.group("num2") else None
+        after = clause[m.end() : m.end() + 6]
+        before_text = clause[max(0, m.start() - 6) : m.start()]
+        if value2 is not None:
+            comparator = "range"
+        elif _ABOUT.search(after[:3]) or before_text.endswith(("约", "大约")):
+            comparator = "about"
+        elif _AT_MOST.search(after[:3]) or _AT_MOST.search(before_text):
+            comparator = "at_most"
+        elif _AT_LEAST.search(after[:3]) or _AT_LEAST.search(before_text):
+            comparator = "at_least"
+        else:
+            comparator = "exact"
+        metric = _METRIC_TAIL.sub("", clause[: m.start()].strip("，,；;：: ")) or clause[: m.start()]
+        metric = re.sub(r"^(?:力争|确保|全年|今年|预计|拟)+", "", metric)[-30:]
+        direction = "ceiling" if _CEILING.search(metric) or comparator == "at_most" else "floor"
+        return Target(
+            metric=metric,
+            value=value,
+            unit=full_unit,
+            comparator=comparator,
+            direction=direction,
+            value_max=value2,
+        )
+    return None
+
+
+def figure_count(clause: str) -> int:
+    """How many checkable figures a clause holds (to split 2万亩、提标4.5万亩)."""
+    n = 0
+    for m in _FIGURE.finditer(clause):
+        if (m.group("unit") or m.group("pre")) and _has_real_number(m.group("num")):
+            if m.group("unit") == "年" and not m.group("mult"):
+                continue
+            n += 1
+    return n

@@ -1,0 +1,450 @@
+"""Shared reads: scorecards, pledge lists, comparisons, progress. No writes here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, QuerySet
+
+from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking
+
+STATUS_ORDER = [Status.FULFILLED, Status.PARTIAL, Status.MISSED, Status.DROPPED, Status.PENDING]
+
+
+@dataclass
+class Scorecard:
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in STATUS_ORDER})
+
+    @property
+    def shares(self) -> dict[str, float]:
+        return {k: (v / self.total if self.total else 0.0) for k, v in self.counts.items()}
+
+    def as_dict(self) -> dict:
+        return {"total": self.total, "counts": dict(self.counts), "shares": {k: round(v, 4) for k, v in self.shares.items()}}
+
+
+def pledge_queryset() -> QuerySet[Pledge]:
+    """Pledges with what every list shows, in one query."""
+    return Pledge.objects.select_related("verdict", "section", "document", "document__jurisdiction")
+
+
+def _scorecard_from_rows(rows) -> Scorecard:
+    card = Scorecard()
+    for row in rows:
+        status = row["status"] or Status.PENDING
+        card.counts[status] = card.counts.get(status, 0) + row["n"]
+        card.total += row["n"]
+    return card
+
+
+def _pledges_of(jurisdiction_id: int, plan_year: int) -> QuerySet[Pledge]:
+    return Pledge.objects.filter(
+        document__jurisdiction_id=jurisdiction_id,
+        plan_year=plan_year,
+        document__near_duplicate_of__isnull=True,
+    )
+
+
+def scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
+    """Counts and shares per status for one government's plan year."""
+    rows = _pledges_of(jurisdiction_id, plan_year).values(status=_verdict_status()).annotate(n=Count("pk"))
+    return _scorecard_from_rows(rows)
+
+
+def _verdict_status() -> str:
+    return "verdict__status"
+
+
+def scorecard_by_section(jurisdiction_id: int, plan_year: int) -> list[tuple[str, Scorecard]]:
+    """The scorecard per top-level plan heading, in document order."""
+    rows = (
+        _pledges_of(jurisdiction_id, plan_year)
+        .values("section__heading", "section__start", status=_verdict_status())
+        .annotate(n=Count("pk"))
+        .order_by("section__start")
+    )
+    cards: dict[tuple[int, str], list] = {}
+    for row in rows:
+        cards.setdefault((row["section__start"], row["section__heading"]), []).append(row)
+    return [(heading, _scorecard_from_rows(group)) for (_, heading), group in sorted(cards.items())]
+
+
+def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
+    """One scorecard per government for a plan year, for side-by-side comparison."""
+    pledges = Pledge.objects.filter(plan_year=plan_year, document__near_duplicate_of__isnull=True)
+    if level:
+        pledges = pledges.filter(document__jurisdiction__level=level)
+    # Group by the jurisdiction id only, then fetch the names: cheaper than grouping by name.
+    rows = pledges.values("document__jurisdiction_id", status=_verdict_status()).annotate(n=Count("pk"))
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row["document__jurisdiction_id"], []).append(row)
+    jurisdictions = Jurisdiction.objects.in_bulk(list(grouped))
+    result = [(jurisdictions[jid], _scorecard_from_rows(group)) for jid, group in grouped.items()]
+    return sorted(result, key=lambda item: item[0].name)
+
+
+def jurisdictions_tracked() -> list[dict]:
+    """Every government with pledges: its latest plan year and that year's scorecard."""
+    latest = (
+        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        .values("document__jurisdiction_id")
+        .annotate(year=Max("plan_year"))
+    )
+    by_jurisdiction = {row["document__jurisdiction_id"]: row["year"] for row in latest}
+    jurisdictions = Jurisdiction.objects.in_bulk(list(by_jurisdiction))
+    rows = (
+        Pledge.objects.filter(document__near_duplicate_of__isnull=True, document__jurisdiction_id__in=list(by_jurisdiction))
+        .values("document__jurisdiction_id", "plan_year", status=_verdict_status())
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[int, list] = {}
+    for row in rows:
+        if by_jurisdiction[row["document__jurisdiction_id"]] == row["plan_year"]:
+            grouped.setdefault(row["document__jurisdiction_id"], []).append(row)
+    overview = [
+        {"jurisdiction": jurisdictions[jid], "plan_year": by_jurisdiction[jid], "scorecard": _scorecard_from_rows(group)}
+        for jid, group in grouped.items()
+    ]
+    return sorted(overview, key=lambda item: (item["jurisdiction"].level != "national", item["jurisdiction"].name))
+
+
+def plan_years_of(jurisdiction_id: int) -> list[int]:
+    return list(
+        Pledge.objects.filter(document__jurisdiction_id=jurisdiction_id)
+        .values_list("plan_year", flat=True)
+        .distinct()
+        .order_by("-plan_year")
+    )
+
+
+def review_queue() -> QuerySet[Pledge]:
+    """Machine verdicts nobody has confirmed or overridden, least confident first."""
+    return (
+        pledge_queryset()
+        .filter(verdict__override_status="", verdict__confirmed_at__isnull=True)
+        .exclude(verdict__status=Status.PENDING)
+        .order_by("verdict__confidence", "pk")
+    )
+
+
+def pledge_evidence(pledge: Pledge) -> QuerySet[Evidence]:
+    """Evidence a reader should see: everything except spans a curator rejected."""
+    return pledge.evidence.exclude(curation="rejected").order_by("-score", "start")
+
+
+def tracking_progress(jurisdiction_id: int | None = None) -> dict[str, int]:
+    trackings = Tracking.objects.all()
+    if jurisdiction_id is not None:
+        trackings = trackings.filter(plan_document__jurisdiction_id=jurisdiction_id)
+    counts = {state: 0 for state in ProcessingState.values}
+    for row in trackings.values("state").annotate(n=Count("pk")):
+        counts[row["state"]] = row["n"]
+    counts["total"] = sum(counts[s] for s in ProcessingState.values)
+    return counts
+
+
+def documents_of(jurisdiction_id: int) -> QuerySet[Document]:
+    return Document.objects.filter(jurisdiction_id=jurisdiction_id).defer("original_file", "original_text", "text")
+
+
+# --- API and curation admin reads (appended for issue 5) ----------------------------
+
+
+def offset_to_original(offset_map: list, offset: int) -> int:
+    """Map an offset into a document's cleaned text to its original text.
+
+    Same rule as the pipeline's ReadDocument.to_original, kept here because the
+    stored map is plain JSON and the API must not depend on the pipeline importing.
+    """
+    lo, hi = 0, len(offset_map) - 1
+    best = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if offset_map[mid][0] <= offset:
+            best = offset_map[mid]
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    if best is None:
+        return offset
+    clean_start, original_start, length = best[0], best[1], best[2]
+    return original_start + min(offset - clean_start, length)
+
+
+def document_list_queryset() -> QuerySet[Document]:
+    """Documents without their large columns: the bytes and both texts stay in the database."""
+    return (
+        Document.objects.select_related("jurisdiction")
+        .defer("original_file", "original_text", "text", "offset_map")
+        .annotate(pledge_count=Count("pledges", distinct=True))
+    )
+
+
+def document_detail(document_id: int) -> Document:
+    return (
+        Document.objects.select_related("jurisdiction")
+        .defer("original_file", "original_text", "text", "offset_map")
+        .prefetch_related("sections")
+        .get(pk=document_id)
+    )
+
+
+def pledge_api_detail(pledge_id: int) -> Pledge:
+    """One pledge with its verdict, the evidence a reader sees and the offset maps to place it."""
+    from django.db.models import Prefetch
+
+    evidence = (
+        Evidence.objects.exclude(curation="rejected")
+        .select_related("review_document")
+        .only(*_EVIDENCE_FIELDS, "review_document__offset_map", "review_document__year", "review_document__jurisdiction_id")
+        .order_by("-score", "start")
+    )
+    return (
+        Pledge.objects.select_related("verdict", "section", "document__jurisdiction")
+        .defer("document__original_file", "document__original_text", "document__text")
+        .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="visible_evidence"))
+        .get(pk=pledge_id)
+    )
+
+
+_EVIDENCE_FIELDS = (
+    "id", "pledge", "review_document", "text", "start", "end", "score", "origin", "curation",
+    "curated_at", "version",
+)
+
+
+def pledge_candidates(pledge_id: int) -> QuerySet[Evidence]:
+    """Every span a curator should see for a pledge, rejected ones included."""
+    return (
+        Evidence.objects.filter(pledge_id=pledge_id)
+        .select_related("curated_by", "review_document")
+        .defer("review_document__original_file", "review_document__original_text", "review_document__text")
+        .order_by("-score", "start")
+    )
+
+
+def evidence_queryset() -> QuerySet[Evidence]:
+    return Evidence.objects.select_related("pledge__document").only(
+        *_EVIDENCE_FIELDS, "pledge__plan_year", "pledge__document__jurisdiction_id"
+    )
+
+
+def verdict_history(verdict_id: int) -> QuerySet:
+    """Every recorded state of a verdict, newest first, with who made the change."""
+    from tracker.models import Verdict
+
+    return Verdict.history.filter(id=verdict_id).select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def tracking_queryset() -> QuerySet[Tracking]:
+    return Tracking.objects.select_related("plan_document__jurisdiction", "review_document").only(
+        "id", "plan_year", "state", "progress", "error", "started_at", "finished_at",
+        "plan_document__id", "plan_document__year", "plan_document__filename",
+        "plan_document__jurisdiction__id", "plan_document__jurisdiction__name",
+        "review_document__id", "review_document__year", "review_document__filename",
+    ).order_by("plan_document__jurisdiction__name", "plan_year", "pk")
+
+
+# --- dashboard reads (issue 6) ------------------------------------------------------
+# Appended for the journalist dashboard; the functions above are shared and unchanged.
+
+# Imported here rather than at the top so this block stays append-only for a shared file.
+from django.db.models import Q  # noqa: E402
+from django.db.models.functions import Substr  # noqa: E402
+
+from tracker.models import Verdict  # noqa: E402
+
+COMPARISON_SORTS = {"name", "total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)}
+
+
+def _status_q(status: str) -> Q:
+    # A pledge whose verdict was never written counts as pending in every scorecard.
+    if status == Status.PENDING:
+        return Q(verdict__status=Status.PENDING) | Q(verdict__isnull=True)
+    return Q(verdict__status=status)
+
+
+def scorecard_pledges(
+    jurisdiction_id: int,
+    plan_year: int,
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    section_id: int | None = None,
+    query: str | None = None,
+) -> QuerySet[Pledge]:
+    """The pledges behind one scorecard, filtered, in document order."""
+    pledges = pledge_queryset().filter(
+        document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
+    )
+    if status:
+        pledges = pledges.filter(_status_q(status))
+    if kind:
+        pledges = pledges.filter(kind=kind)
+    if section_id:
+        pledges = pledges.filter(section_id=section_id)
+    if query:
+        pledges = pledges.filter(text__icontains=query)
+    return pledges.order_by("document_id", "start")
+
+
+def scorecard_targets(jurisdiction_id: int, plan_year: int) -> QuerySet[Pledge]:
+    """Quantitative targets of one scorecard: the pledges with a figure to check."""
+    return scorecard_pledges(jurisdiction_id, plan_year).filter(target_value__isnull=False)
+
+
+@dataclass
+class SectionScorecard:
+    section_id: int
+    heading: str
+    scorecard: Scorecard
+
+
+def scorecard_sections(jurisdiction_id: int, plan_year: int) -> list[SectionScorecard]:
+    """The scorecard per plan section, keyed by section id so a reader can filter by it."""
+    rows = (
+        _pledges_of(jurisdiction_id, plan_year)
+        .values("section_id", "section__heading", "document_id", "section__start", status=_verdict_status())
+        .annotate(n=Count("pk"))
+    )
+    grouped: dict[tuple[int, int, int, str], list] = {}
+    for row in rows:
+        key = (row["document_id"], row["section__start"], row["section_id"], row["section__heading"])
+        grouped.setdefault(key, []).append(row)
+    return [
+        SectionScorecard(section_id=section_id, heading=heading, scorecard=_scorecard_from_rows(group))
+        for (_, _, section_id, heading), group in sorted(grouped.items())
+    ]
+
+
+def pledge_search(
+    query: str, *, jurisdiction_id: int | None = None, plan_year: int | None = None, status: str | None = None
+) -> QuerySet[Pledge]:
+    """Pledges whose text contains the query, newest plan year first."""
+    pledges = pledge_queryset().filter(document__near_duplicate_of__isnull=True, text__icontains=query)
+    if jurisdiction_id:
+        pledges = pledges.filter(document__jurisdiction_id=jurisdiction_id)
+    if plan_year:
+        pledges = pledges.filter(plan_year=plan_year)
+    if status:
+        pledges = pledges.filter(_status_q(status))
+    return pledges.order_by("-plan_year", "document__jurisdiction__name", "document_id", "start")
+
+
+def pledge_page_detail(pledge_id: int) -> Pledge:
+    """One pledge with its verdict, section, document and government; raises Pledge.DoesNotExist."""
+    return (
+        pledge_queryset()
+        .select_related("verdict__review_document", "verdict__confirmed_by", "verdict__override_by")
+        .defer("document__original_file", "document__original_text", "document__text", "document__offset_map")
+        .get(pk=pledge_id)
+    )
+
+
+def pledge_context(pledge: Pledge, chars: int = 120) -> tuple[str, str]:
+    """The plan text just before and after a pledge, cut in the database to avoid loading the whole report."""
+    before_start = max(pledge.start - chars, 0)
+    row = (
+        Document.objects.filter(pk=pledge.document_id)
+        .annotate(
+            before=Substr("text", before_start + 1, pledge.start - before_start),
+            after=Substr("text", pledge.end + 1, chars),
+        )
+        .values("before", "after")
+        .first()
+    )
+    return (row["before"] or "", row["after"] or "") if row else ("", "")
+
+
+def pledge_history(pledge: Pledge, limit: int = 50) -> list:
+    """The audit trail of a pledge's verdict, newest first (who, when, what it became)."""
+    return list(
+        Verdict.history.filter(pledge_id=pledge.pk).select_related("history_user").order_by("-history_date", "-history_id")[
+            :limit
+        ]
+    )
+
+
+def comparison_years() -> list[int]:
+    return list(
+        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        .values_list("plan_year", flat=True)
+        .distinct()
+        .order_by("-plan_year")
+    )
+
+
+def comparison_table(
+    plan_year: int,
+    *,
+    level: str | None = None,
+    jurisdiction_ids: list[int] | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> list[tuple[Jurisdiction, Scorecard]]:
+    """Scorecards of several governments for one plan year, sorted by a column of the table."""
+    rows = scorecard_comparison(plan_year, level=level)
+    if jurisdiction_ids:
+        wanted = set(jurisdiction_ids)
+        rows = [row for row in rows if row[0].pk in wanted]
+    if sort not in COMPARISON_SORTS:
+        sort = "name"
+    if sort == "name":
+        rows.sort(key=lambda row: row[0].name, reverse=descending)
+        return rows
+
+    def value(row: tuple[Jurisdiction, Scorecard]) -> float:
+        card = row[1]
+        if sort == "total":
+            return card.total
+        if sort.endswith("_share"):
+            return card.shares.get(sort.removesuffix("_share"), 0.0)
+        return card.counts.get(sort, 0)
+
+    # Ties keep alphabetical order in either direction, so the table is stable to cite.
+    rows.sort(key=lambda row: row[0].name)
+    rows.sort(key=value, reverse=descending)
+    return rows
+
+
+def pledge_api_queryset() -> QuerySet[Pledge]:
+    """Pledges for the API lists, with the effective status and confidence as plain columns.
+
+    A pledge whose verdict was never written reads as pending with confidence 0,
+    the same rule the scorecards apply.
+    """
+    from django.db.models import F, FloatField, Value
+    from django.db.models.functions import Coalesce
+
+    return (
+        Pledge.objects.select_related("verdict", "section", "document__jurisdiction")
+        .defer(
+            "document__original_file", "document__original_text", "document__text", "document__offset_map",
+            "document__warnings", "document__error",
+        )
+        .annotate(
+            status=Coalesce(F("verdict__status"), Value(Status.PENDING.value)),
+            confidence=Coalesce(F("verdict__confidence"), Value(0.0), output_field=FloatField()),
+        )
+    )
+
+
+def pledges_matching_text(pledges: QuerySet[Pledge], text: str) -> QuerySet[Pledge]:
+    """Pledges whose own text or visible evidence contains `text`.
+
+    EXISTS rather than a join, so a pledge with many matching spans appears once
+    and no DISTINCT is needed over the whole list.
+    """
+    from django.db.models import Exists, OuterRef
+
+    evidence = Evidence.objects.filter(pledge=OuterRef("pk"), text__icontains=text).exclude(curation="rejected")
+    return pledges.filter(Q(text__icontains=text) | Exists(evidence))
+
+
+def pledges_with_status(pledges: QuerySet[Pledge], statuses: list[str]) -> QuerySet[Pledge]:
+    condition = Q(verdict__status__in=statuses)
+    if Status.PENDING in statuses:
+        condition |= Q(verdict__isnull=True)
+    return pledges.filter(condition)

@@ -1,0 +1,600 @@
+"""The only code that writes tracker rows.
+
+Every service is safe to run twice: rows are keyed by unique constraints (content
+hash, spans) and machine output is replaced while human curation is kept.
+Curation services take the version the curator saw and refuse a stale write
+(compare-and-set), so two curators never silently overwrite each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from tracker.models import (
+    Curation,
+    Document,
+    Evidence,
+    EvidenceOrigin,
+    Jurisdiction,
+    Pledge,
+    ProcessingState,
+    Section,
+    Status,
+    Tracking,
+    Verdict,
+)
+from tracker.pipeline.ingest import decode_file
+from tracker.pipeline.judge import pledges_judge, pledges_pending
+from tracker.pipeline.read import document_read, report_with_plan, report_with_review
+from tracker.pipeline.similarity import text_similarity
+from tracker.pipeline.types import PipelineError, PledgeSpan, SectionSpan, Target
+from tracker.pipeline.types import Verdict as VerdictResult
+
+logger = logging.getLogger(__name__)
+
+YEAR_MIN, YEAR_MAX = 1949, 2100
+# Two copies of one report from different sites score well above this; two
+# different governments' reports of the same year stay far below it.
+NEAR_DUPLICATE_THRESHOLD = 0.6
+
+
+class IngestError(ValueError):
+    """Bad input refused before anything is written; the message names the file."""
+
+
+class StaleVersion(Exception):
+    """A curation write was based on a version that is no longer current."""
+
+    def __init__(self, current_version: int):
+        super().__init__(f"stale version: the current version is {current_version}")
+        self.current_version = current_version
+
+
+class CurationError(ValueError):
+    """A curation request that cannot be applied (bad status, offsets out of range…)."""
+
+
+# --- jurisdictions and documents -------------------------------------------------
+
+
+def jurisdiction_get_or_create(*, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
+    name = name.strip()
+    if not name:
+        raise IngestError("a jurisdiction needs a name")
+    jurisdiction, _ = Jurisdiction.objects.get_or_create(name=name, parent=parent, defaults={"level": level})
+    return jurisdiction
+
+
+def document_validate(*, filename: str, data: bytes, year: int) -> None:
+    """Refuse what can never become a document, before any row is written."""
+    if not YEAR_MIN <= year <= YEAR_MAX:
+        raise IngestError(f"{filename}: year {year} is out of range ({YEAR_MIN}-{YEAR_MAX})")
+    if len(data) > settings.TRACKER_MAX_UPLOAD_BYTES:
+        raise IngestError(
+            f"{filename}: file is too large ({len(data)} bytes, limit {settings.TRACKER_MAX_UPLOAD_BYTES})"
+        )
+    try:
+        decode_file(filename, data)
+    except PipelineError as exc:
+        raise IngestError(str(exc)) from exc
+
+
+def document_create(
+    *,
+    filename: str,
+    data: bytes,
+    jurisdiction: Jurisdiction,
+    year: int,
+    title: str = "",
+    source_url: str = "",
+) -> tuple[Document, bool]:
+    """Store a file as a queued document; the same bytes twice give the same row."""
+    document_validate(filename=filename, data=data, year=year)
+    content_hash = hashlib.sha256(data).hexdigest()
+    document, created = Document.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        content_hash=content_hash,
+        defaults={
+            "year": year,
+            "filename": filename,
+            "title": title,
+            "source_url": source_url,
+            "original_file": data,
+        },
+    )
+    return document, created
+
+
+def document_ingest(
+    *,
+    filename: str,
+    data: bytes,
+    jurisdiction: Jurisdiction,
+    year: int,
+    title: str = "",
+    source_url: str = "",
+) -> Document:
+    """Store and process a document in this process (the command-line path)."""
+    document, _ = document_create(
+        filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url
+    )
+    return document_process(document.pk)
+
+
+def document_process(document_id: int) -> Document:
+    """Read a stored document into sections and pledges; idempotent.
+
+    A failure is stored on the document and leaves its earlier sections and
+    pledges as they were.
+    """
+    Document.objects.filter(pk=document_id).update(state=ProcessingState.PROCESSING, progress=10)
+    document = Document.objects.get(pk=document_id)
+    try:
+        read = document_read(document.filename, bytes(document.original_file), document.year)
+        plan_report = report_with_plan(read, document.year)
+        review_report = report_with_review(read, document.year - 1)
+        if plan_report is None and review_report is None:
+            raise PipelineError(f"{document.filename}: no plan or review section was recognised")
+    except PipelineError as exc:
+        Document.objects.filter(pk=document_id).update(state=ProcessingState.FAILED, error=str(exc), progress=100)
+        document.refresh_from_db()
+        return document
+    except Exception as exc:  # a pipeline bug must not take the worker down or lose rows
+        logger.exception("processing %s failed", document.filename)
+        Document.objects.filter(pk=document_id).update(
+            state=ProcessingState.FAILED, error=f"{document.filename}: internal error: {exc!r}", progress=100
+        )
+        document.refresh_from_db()
+        return document
+
+    with transaction.atomic():
+        document = Document.objects.select_for_update().get(pk=document_id)
+        document.format = read.format
+        document.encoding = read.encoding
+        document.original_text = read.original
+        document.text = read.text
+        document.offset_map = [list(run) for run in read.offset_map]
+        document.truncated = read.truncated
+        document.warnings = list(read.warnings)
+        document.plan_report_index = plan_report.index if plan_report else None
+        document.review_report_index = review_report.index if review_report else None
+        if not document.title:
+            document.title = (plan_report or review_report).title[:300]
+        _document_sections_replace(document, read)
+        document.state = ProcessingState.DONE
+        document.error = ""
+        document.progress = 100
+        document.save()
+        _document_near_duplicate_mark(document)
+        _document_neighbours_track(document)
+    return document
+
+
+def _document_sections_replace(document: Document, read) -> None:
+    """Upsert sections and pledges by span; drop stale machine rows nobody curated."""
+    existing_sections = {s.start: s for s in document.sections.all()}
+    kept_section_ids = set()
+    spans_by_start: dict[int, Section] = {}
+    for report in read.reports:
+        for span in report.sections:
+            section = existing_sections.get(span.start)
+            fields = {
+                "report_index": report.index,
+                "kind": span.kind,
+                "heading": span.heading[:500],
+                "year": span.year,
+                "end": span.end,
+            }
+            if section is None:
+                section = Section.objects.create(document=document, start=span.start, **fields)
+            else:
+                for key, value in fields.items():
+                    setattr(section, key, value)
+                section.save()
+            kept_section_ids.add(section.pk)
+            spans_by_start[span.start] = section
+
+    wanted: dict[tuple[int, int], tuple[PledgeSpan, int]] = {}
+    for report in read.reports:
+        if report.index != document.plan_report_index:
+            continue
+        for pledge in report.pledges:
+            wanted[(pledge.start, pledge.end)] = (pledge, document.year)
+
+    existing_pledges = {(p.start, p.end): p for p in document.pledges.all()}
+    to_create, to_update = [], []
+    for key, (span, plan_year) in wanted.items():
+        section = spans_by_start.get(span.section_start)
+        if section is None:
+            continue
+        values = _pledge_values(span, section, plan_year)
+        pledge = existing_pledges.get(key)
+        if pledge is None:
+            to_create.append(Pledge(document=document, start=span.start, end=span.end, **values))
+        else:
+            for field, value in values.items():
+                setattr(pledge, field, value)
+            to_update.append(pledge)
+    Pledge.objects.bulk_create(to_create, batch_size=500)
+    if to_update:
+        Pledge.objects.bulk_update(to_update, fields=list(_pledge_values.fields), batch_size=500)
+
+    stale = [p.pk for key, p in existing_pledges.items() if key not in wanted]
+    curated = set(
+        Pledge.objects.filter(pk__in=stale)
+        .filter(Q(verdict__override_status__gt="") | Q(evidence__origin=EvidenceOrigin.CURATOR) | ~Q(evidence__curation=""))
+        .values_list("pk", flat=True)
+    )
+    Pledge.objects.filter(pk__in=set(stale) - curated).delete()
+    kept_section_ids |= set(Pledge.objects.filter(pk__in=curated).values_list("section_id", flat=True))
+    document.sections.exclude(pk__in=kept_section_ids).delete()
+
+
+def _pledge_values(span: PledgeSpan, section: Section, plan_year: int) -> dict:
+    target = span.target
+    return {
+        "section": section,
+        "plan_year": plan_year,
+        "text": span.text,
+        "kind": span.kind,
+        "section_path": span.section_path[:500],
+        "target_metric": (target.metric if target else "")[:100],
+        "target_value": target.value if target else None,
+        "target_value_max": target.value_max if target else None,
+        "target_unit": (target.unit or "")[:20] if target else "",
+        "target_comparator": target.comparator if target else "",
+        "target_direction": target.direction if target else "",
+    }
+
+
+_pledge_values.fields = (  # type: ignore[attr-defined]
+    "section", "plan_year", "text", "kind", "section_path", "target_metric", "target_value",
+    "target_value_max", "target_unit", "target_comparator", "target_direction",
+)
+
+
+def _document_near_duplicate_mark(document: Document) -> None:
+    """Point a copy of an already stored report at the earlier one."""
+    earlier = (
+        Document.objects.filter(jurisdiction=document.jurisdiction, year=document.year, state=ProcessingState.DONE)
+        .exclude(pk=document.pk)
+        .filter(pk__lt=document.pk)
+        .only("pk", "text")
+    )
+    best, best_score = None, 0.0
+    for other in earlier:
+        score = text_similarity(document.text, other.text)
+        if score > best_score:
+            best, best_score = other, score
+    if best is not None and best_score >= NEAR_DUPLICATE_THRESHOLD:
+        document.near_duplicate_of = best
+        document.near_duplicate_similarity = round(best_score, 3)
+    else:
+        document.near_duplicate_of = None
+        document.near_duplicate_similarity = None
+    document.save(update_fields=["near_duplicate_of", "near_duplicate_similarity"])
+
+
+def _document_neighbours_track(document: Document) -> None:
+    """A new plan is tracked against its review; a new review re-tracks last year's plan."""
+    from tracker import tasks  # tasks import services; a top-level import would be circular
+
+    if document.plan_report_index is not None and document.near_duplicate_of_id is None:
+        tasks.pair_track_task.delay_on_commit(document.pk, document.year)
+    for plan in plan_documents_for_year(document.jurisdiction_id, document.year - 1):
+        tasks.pair_track_task.delay_on_commit(plan.pk, plan.year)
+
+
+# --- tracking ---------------------------------------------------------------------
+
+
+def plan_documents_for_year(jurisdiction_id: int, year: int) -> Iterable[Document]:
+    return Document.objects.filter(
+        jurisdiction_id=jurisdiction_id,
+        year=year,
+        state=ProcessingState.DONE,
+        plan_report_index__isnull=False,
+        near_duplicate_of__isnull=True,
+    )
+
+
+def review_document_for(plan: Document, plan_year: int) -> Document | None:
+    """The report delivered the next year, holding the review of the plan year."""
+    return (
+        Document.objects.filter(
+            jurisdiction_id=plan.jurisdiction_id,
+            year=plan_year + 1,
+            state=ProcessingState.DONE,
+            review_report_index__isnull=False,
+        )
+        # Prefer an original over a near-duplicate copy, and a complete copy over a truncated one.
+        .order_by(F("near_duplicate_of").asc(nulls_first=True), "truncated", "pk")
+        .first()
+    )
+
+
+def pair_track(plan_document_id: int, plan_year: int | None = None) -> Tracking:
+    """Judge every pledge of a plan against the next year's review (pending if none)."""
+    plan = Document.objects.get(pk=plan_document_id)
+    plan_year = plan_year or plan.year
+    tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan_year)
+    Tracking.objects.filter(pk=tracking.pk).update(
+        state=ProcessingState.PROCESSING, progress=10, started_at=timezone.now(), error=""
+    )
+    try:
+        review = review_document_for(plan, plan_year)
+        pledges = list(plan.pledges.filter(plan_year=plan_year).select_related("section").order_by("start"))
+        spans = [pledge_span_from_row(p) for p in pledges]
+        if review is None:
+            results = pledges_pending(spans)
+        else:
+            sections = [
+                section_span_from_row(s)
+                for s in review.sections.filter(report_index=review.review_report_index).order_by("start")
+            ]
+            results = pledges_judge(spans, review.text, sections, plan_year)
+        with transaction.atomic():
+            verdicts_write(pledges, results, review)
+            Tracking.objects.filter(pk=tracking.pk).update(
+                review_document=review,
+                state=ProcessingState.DONE,
+                progress=100,
+                finished_at=timezone.now(),
+            )
+    except Exception as exc:
+        logger.exception("tracking plan %s failed", plan_document_id)
+        Tracking.objects.filter(pk=tracking.pk).update(
+            state=ProcessingState.FAILED, error=f"{plan.filename}: {exc!r}", progress=100, finished_at=timezone.now()
+        )
+    tracking.refresh_from_db()
+    return tracking
+
+
+def pledge_span_from_row(pledge: Pledge) -> PledgeSpan:
+    target = None
+    if pledge.kind == "target" and pledge.target_comparator:
+        target = Target(
+            metric=pledge.target_metric,
+            value=pledge.target_value,
+            unit=pledge.target_unit or None,
+            comparator=pledge.target_comparator,
+            direction=pledge.target_direction or "floor",
+            value_max=pledge.target_value_max,
+        )
+    return PledgeSpan(
+        text=pledge.text,
+        start=pledge.start,
+        end=pledge.end,
+        kind=pledge.kind,
+        section_path=pledge.section_path,
+        section_start=pledge.section.start,
+        target=target,
+    )
+
+
+def section_span_from_row(section: Section) -> SectionSpan:
+    return SectionSpan(
+        kind=section.kind,
+        heading=section.heading,
+        start=section.start,
+        end=section.end,
+        year=section.year,
+        report_index=section.report_index,
+    )
+
+
+def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: Document | None) -> None:
+    """Replace machine verdicts and evidence; overrides and curated evidence stay."""
+    existing = {v.pledge_id: v for v in Verdict.objects.filter(pledge__in=pledges)}
+    to_create, to_update = [], []
+    for pledge, result in zip(pledges, results, strict=True):
+        actual = result.actual.as_dict() if result.actual else None
+        confidence = round(float(min(max(result.confidence, 0.0), 1.0)), 4)
+        verdict = existing.get(pledge.pk)
+        if verdict is None:
+            to_create.append(
+                Verdict(
+                    pledge=pledge,
+                    review_document=review,
+                    machine_status=result.status,
+                    machine_confidence=confidence,
+                    machine_actual=actual,
+                    status=result.status,
+                    confidence=confidence,
+                )
+            )
+            continue
+        changed = (verdict.machine_status, verdict.machine_confidence, verdict.machine_actual, verdict.review_document_id) != (
+            result.status,
+            confidence,
+            actual,
+            review.pk if review else None,
+        )
+        if not changed:
+            continue
+        verdict.machine_status = result.status
+        verdict.machine_confidence = confidence
+        verdict.machine_actual = actual
+        verdict.review_document = review
+        verdict_effective_set(verdict)
+        verdict.version += 1
+        # A curator's confirmation was of the old machine verdict, not of this one.
+        if not verdict.override_status and verdict.machine_status != Status.PENDING:
+            verdict.confirmed_at = None
+            verdict.confirmed_by = None
+        to_update.append(verdict)
+    Verdict.objects.bulk_create(to_create, batch_size=500)
+    Verdict.objects.bulk_update(
+        to_update,
+        fields=[
+            "machine_status", "machine_confidence", "machine_actual", "review_document",
+            "status", "confidence", "version", "confirmed_at", "confirmed_by",
+        ],
+        batch_size=500,
+    )
+
+    Evidence.objects.filter(pledge__in=pledges, origin=EvidenceOrigin.MACHINE, curation=Curation.NONE).delete()
+    if review is None:
+        return
+    spans = []
+    for pledge, result in zip(pledges, results, strict=True):
+        for span in result.evidence:
+            if span.end <= span.start:
+                continue
+            spans.append(
+                Evidence(
+                    pledge=pledge,
+                    review_document=review,
+                    text=span.text,
+                    start=span.start,
+                    end=span.end,
+                    score=round(float(span.score), 2),
+                )
+            )
+    # A span a curator already accepted or rejected keeps its curated row.
+    Evidence.objects.bulk_create(spans, batch_size=500, ignore_conflicts=True)
+
+
+def verdict_effective_set(verdict: Verdict) -> None:
+    if verdict.override_status:
+        verdict.status = verdict.override_status
+        verdict.confidence = 1.0
+    else:
+        verdict.status = verdict.machine_status
+        verdict.confidence = verdict.machine_confidence
+
+
+def jurisdiction_track_request(jurisdiction_id: int) -> list[Tracking]:
+    """Queue one tracking task per plan document of a jurisdiction's history."""
+    from tracker import tasks
+
+    trackings = []
+    plans = Document.objects.filter(
+        jurisdiction_id=jurisdiction_id,
+        state=ProcessingState.DONE,
+        plan_report_index__isnull=False,
+        near_duplicate_of__isnull=True,
+    )
+    for plan in plans:
+        tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan.year)
+        if tracking.state != ProcessingState.PROCESSING:
+            Tracking.objects.filter(pk=tracking.pk).update(state=ProcessingState.QUEUED, progress=0)
+        tasks.pair_track_task.delay_on_commit(plan.pk, plan.year)
+        trackings.append(tracking)
+    return trackings
+
+
+def corpus_track_request() -> list[Tracking]:
+    trackings = []
+    for jurisdiction_id in Jurisdiction.objects.values_list("pk", flat=True):
+        trackings.extend(jurisdiction_track_request(jurisdiction_id))
+    return trackings
+
+
+# --- curation ---------------------------------------------------------------------
+
+
+def _verdict_locked(verdict_id: int, expected_version: int | None) -> Verdict:
+    verdict = Verdict.objects.select_for_update().get(pk=verdict_id)
+    if expected_version is not None and verdict.version != expected_version:
+        raise StaleVersion(verdict.version)
+    return verdict
+
+
+def _verdict_save(verdict: Verdict, user, reason: str = "") -> Verdict:
+    verdict.version += 1
+    verdict._history_user = user  # simple-history records who made the change
+    verdict._change_reason = reason[:100] if reason else None
+    verdict.save()
+    return verdict
+
+
+@transaction.atomic
+def verdict_override(*, verdict_id: int, status: str, reason: str, user, expected_version: int | None) -> Verdict:
+    if status not in Status.values:
+        raise CurationError(f"unknown status {status!r}")
+    if not reason.strip():
+        raise CurationError("an override needs a reason")
+    verdict = _verdict_locked(verdict_id, expected_version)
+    verdict.override_status = status
+    verdict.override_reason = reason.strip()
+    verdict.override_by = user
+    verdict.override_at = timezone.now()
+    verdict_effective_set(verdict)
+    return _verdict_save(verdict, user, reason)
+
+
+@transaction.atomic
+def verdict_override_clear(*, verdict_id: int, user, expected_version: int | None) -> Verdict:
+    verdict = _verdict_locked(verdict_id, expected_version)
+    verdict.override_status = ""
+    verdict.override_reason = ""
+    verdict.override_by = None
+    verdict.override_at = None
+    verdict_effective_set(verdict)
+    return _verdict_save(verdict, user, "override cleared")
+
+
+@transaction.atomic
+def verdict_confirm(*, verdict_id: int, user, expected_version: int | None = None) -> Verdict:
+    """A curator agrees with the machine verdict as it stands."""
+    verdict = _verdict_locked(verdict_id, expected_version)
+    verdict.confirmed_by = user
+    verdict.confirmed_at = timezone.now()
+    return _verdict_save(verdict, user, "confirmed")
+
+
+@transaction.atomic
+def evidence_curate(*, evidence_id: int, accept: bool, user, expected_version: int | None) -> Evidence:
+    evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
+    if expected_version is not None and evidence.version != expected_version:
+        raise StaleVersion(evidence.version)
+    evidence.curation = Curation.ACCEPTED if accept else Curation.REJECTED
+    evidence.curated_by = user
+    evidence.curated_at = timezone.now()
+    evidence.version += 1
+    evidence._history_user = user
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def evidence_add(*, pledge_id: int, start: int, end: int, user, review_document_id: int | None = None) -> Evidence:
+    """A curator adds a review span the machine missed, by offsets into the review text."""
+    pledge = Pledge.objects.select_related("verdict").get(pk=pledge_id)
+    review_id = review_document_id or getattr(getattr(pledge, "verdict", None), "review_document_id", None)
+    if review_id is None:
+        raise CurationError("this pledge has no review document yet; give review_document")
+    review = Document.objects.only("pk", "text").get(pk=review_id)
+    if not 0 <= start < end <= len(review.text):
+        raise CurationError(f"span {start}-{end} is outside the review text (length {len(review.text)})")
+    evidence, created = Evidence.objects.get_or_create(
+        pledge=pledge,
+        review_document=review,
+        start=start,
+        end=end,
+        defaults={
+            "text": review.text[start:end],
+            "score": 100.0,
+            "origin": EvidenceOrigin.CURATOR,
+            "curation": Curation.ACCEPTED,
+            "curated_by": user,
+            "curated_at": timezone.now(),
+        },
+    )
+    if not created:
+        evidence.curation = Curation.ACCEPTED
+        evidence.curated_by = user
+        evidence.curated_at = timezone.now()
+        evidence.version = F("version") + 1
+        evidence._history_user = user
+        evidence.save()
+        evidence.refresh_from_db()
+    return evidence
