@@ -175,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         dt = time.perf_counter() - t0
         conf: Counter = Counter()
         pev = [0, 0]
-        for g, v in zip(gold, verdicts):
+        for g, v in zip(gold, verdicts, strict=True):
             conf[(g["status"], v.status)] += 1
             if g["status"] != "dropped" and v.status != "dropped":
                 pev[1] += 1

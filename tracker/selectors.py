@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 
 from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking
 
@@ -52,8 +52,8 @@ def scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
     return _scorecard_from_rows(rows)
 
 
-def _verdict_status() -> str:
-    return "verdict__status"
+def _verdict_status() -> F:
+    return F("verdict__status")
 
 
 def scorecard_by_section(jurisdiction_id: int, plan_year: int) -> list[tuple[str, Scorecard]]:
@@ -259,6 +259,15 @@ from tracker.models import Verdict  # noqa: E402
 COMPARISON_SORTS = {"name", "total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)}
 
 
+DOCUMENT_BODIES = ("original_file", "original_text", "text", "offset_map", "warnings")
+
+
+def _without_document_bodies(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    # A list row needs its document's name and year, not the whole report: without this every
+    # row would carry the report's bytes and text (megabytes per page on a long report).
+    return pledges.defer(*(f"document__{name}" for name in DOCUMENT_BODIES))
+
+
 def _status_q(status: str) -> Q:
     # A pledge whose verdict was never written counts as pending in every scorecard.
     if status == Status.PENDING:
@@ -276,7 +285,7 @@ def scorecard_pledges(
     query: str | None = None,
 ) -> QuerySet[Pledge]:
     """The pledges behind one scorecard, filtered, in document order."""
-    pledges = pledge_queryset().filter(
+    pledges = _without_document_bodies(pledge_queryset()).filter(
         document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
     )
     if status:
@@ -306,7 +315,7 @@ def scorecard_sections(jurisdiction_id: int, plan_year: int) -> list[SectionScor
     """The scorecard per plan section, keyed by section id so a reader can filter by it."""
     rows = (
         _pledges_of(jurisdiction_id, plan_year)
-        .values("section_id", "section__heading", "document_id", "section__start", status=_verdict_status())
+        .values("section_id", "section__heading", "document_id", "section__start", status=F("verdict__status"))
         .annotate(n=Count("pk"))
     )
     grouped: dict[tuple[int, int, int, str], list] = {}
@@ -319,11 +328,55 @@ def scorecard_sections(jurisdiction_id: int, plan_year: int) -> list[SectionScor
     ]
 
 
+def dashboard_scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
+    """Same as scorecard(); kept because tracker/api calls it (it was a workaround while scorecard() raised)."""
+    return scorecard(jurisdiction_id, plan_year)
+
+
+def dashboard_comparison(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
+    """Same as scorecard_comparison(); kept because tracker/api calls it."""
+    return scorecard_comparison(plan_year, level=level)
+
+
+def dashboard_governments() -> list[dict]:
+    """Every government with pledges, the plan year to show first, and that year's scorecard.
+
+    The year shown is the latest plan year that has been judged against a review;
+    the newest plan is all "pending" until next year's report is in, which answers
+    nobody's question. A government with no judged year shows its latest plan year.
+    """
+    rows = (
+        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        .values("document__jurisdiction_id", "plan_year", status=F("verdict__status"))
+        .annotate(n=Count("pk"))
+    )
+    by_year: dict[int, dict[int, list]] = {}
+    for row in rows:
+        by_year.setdefault(row["document__jurisdiction_id"], {}).setdefault(row["plan_year"], []).append(row)
+    jurisdictions = Jurisdiction.objects.in_bulk(list(by_year))
+    overview = []
+    for jid, years in by_year.items():
+        judged = [year for year, group in years.items() if any(r["status"] not in (None, Status.PENDING) for r in group)]
+        year = max(judged) if judged else max(years)
+        overview.append(
+            {
+                "jurisdiction": jurisdictions[jid],
+                "plan_year": year,
+                "latest_plan_year": max(years),
+                "years": sorted(years, reverse=True),
+                "scorecard": _scorecard_from_rows(years[year]),
+            }
+        )
+    return sorted(overview, key=lambda item: (item["jurisdiction"].level != "national", item["jurisdiction"].name))
+
+
 def pledge_search(
     query: str, *, jurisdiction_id: int | None = None, plan_year: int | None = None, status: str | None = None
 ) -> QuerySet[Pledge]:
     """Pledges whose text contains the query, newest plan year first."""
-    pledges = pledge_queryset().filter(document__near_duplicate_of__isnull=True, text__icontains=query)
+    pledges = _without_document_bodies(pledge_queryset()).filter(
+        document__near_duplicate_of__isnull=True, text__icontains=query
+    )
     if jurisdiction_id:
         pledges = pledges.filter(document__jurisdiction_id=jurisdiction_id)
     if plan_year:
@@ -338,7 +391,10 @@ def pledge_page_detail(pledge_id: int) -> Pledge:
     return (
         pledge_queryset()
         .select_related("verdict__review_document", "verdict__confirmed_by", "verdict__override_by")
-        .defer("document__original_file", "document__original_text", "document__text", "document__offset_map")
+        .defer(
+            *(f"document__{name}" for name in DOCUMENT_BODIES),
+            *(f"verdict__review_document__{name}" for name in DOCUMENT_BODIES),
+        )
         .get(pk=pledge_id)
     )
 
@@ -434,13 +490,13 @@ def pledge_api_queryset() -> QuerySet[Pledge]:
 def pledges_matching_text(pledges: QuerySet[Pledge], text: str) -> QuerySet[Pledge]:
     """Pledges whose own text or visible evidence contains `text`.
 
-    EXISTS rather than a join, so a pledge with many matching spans appears once
-    and no DISTINCT is needed over the whole list.
+    One IN over a UNION of two id lists rather than `text OR EXISTS(evidence)`: each
+    branch can use its trigram index (migration 0002), where the OR forces a scan of
+    every pledge; and a pledge with many matching spans still appears once.
     """
-    from django.db.models import Exists, OuterRef
-
-    evidence = Evidence.objects.filter(pledge=OuterRef("pk"), text__icontains=text).exclude(curation="rejected")
-    return pledges.filter(Q(text__icontains=text) | Exists(evidence))
+    own = Pledge.objects.filter(text__icontains=text).order_by().values("pk")
+    evidence = Evidence.objects.filter(text__icontains=text).exclude(curation="rejected").order_by().values("pledge_id")
+    return pledges.filter(pk__in=own.union(evidence))
 
 
 def pledges_with_status(pledges: QuerySet[Pledge], statuses: list[str]) -> QuerySet[Pledge]:
@@ -448,3 +504,12 @@ def pledges_with_status(pledges: QuerySet[Pledge], statuses: list[str]) -> Query
     if Status.PENDING in statuses:
         condition |= Q(verdict__isnull=True)
     return pledges.filter(condition)
+
+
+def scorecard_comparison_with_parents(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
+    """scorecard_comparison with each government's parent loaded in one query (the API shows its name)."""
+    from django.db.models import prefetch_related_objects
+
+    rows = scorecard_comparison(plan_year, level=level)
+    prefetch_related_objects([jurisdiction for jurisdiction, _ in rows], "parent")
+    return rows

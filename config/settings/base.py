@@ -67,6 +67,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # tracker.dashboard is a package of the tracker app, not an app, so its tags are named here.
+            "libraries": {"dashboard": "tracker.dashboard.templatetags.dashboard"},
         },
     },
 ]
@@ -134,8 +136,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "tracker.api.authentication.TokenAuthentication",
+        "tracker.api.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": [
@@ -170,6 +172,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "tracker.api.schema.csv_bodies_as_text",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "tracker.models.Status.choices",
+        "PledgeKindEnum": "tracker.models.PledgeKind.choices",
+        "SectionKindEnum": "tracker.models.SectionKind.choices",
+        "LevelEnum": "tracker.models.Level.choices",
+        "ProcessingStateEnum": "tracker.models.ProcessingState.choices",
+    },
 }
 
 LOGGING = {

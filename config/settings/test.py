@@ -4,12 +4,17 @@ Tests that need a server are skipped with the reason printed when it is absent
 (see tests/conftest.py); under CI=true they fail instead.
 """
 
+import os
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tracker"),
 }
+# One test database per run, so two suites on one server (two developers, a benchmark)
+# never drop each other's database.
+DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test_tracker_{os.getpid()}")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True

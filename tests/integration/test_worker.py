@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.conftest import VISIBILITY_TIMEOUT
 from tracker import services, tasks
 from tracker.models import Document, Evidence, Level, Pledge, ProcessingState, Tracking, Verdict
 
@@ -30,7 +31,7 @@ def _store(name: str, year: int) -> Document:
 
 
 def test_document_task_runs_in_a_real_worker_and_tracks_the_pair(worker_factory):
-    worker_factory()
+    worker = worker_factory()
     plan, review = _store("national-2023.txt", 2023), _store("national-2024.txt", 2024)
     tasks.document_process_task.delay(plan.pk)
     tasks.document_process_task.delay(review.pk)
@@ -40,6 +41,8 @@ def test_document_task_runs_in_a_real_worker_and_tracks_the_pair(worker_factory)
     )
     assert Verdict.objects.filter(pledge__document=plan).count() == plan.pledges.count() > 0
     assert Tracking.objects.get(plan_document=plan).review_document_id == review.pk
+    assert worker.ran("tracker.document_process") == 2
+    assert worker.ran("tracker.pair_track") >= 1
 
 
 def test_a_failing_document_leaves_the_worker_alive(worker_factory):
@@ -55,14 +58,16 @@ def test_a_failing_document_leaves_the_worker_alive(worker_factory):
     tasks.document_process_task.delay(good.pk)
     assert _wait_for(lambda: Document.objects.get(pk=good.pk).state == ProcessingState.DONE)
     assert worker.proc.poll() is None
+    assert worker.ran("tracker.document_process") == 2
 
 
-def test_a_worker_killed_mid_task_loses_nothing(worker_factory):
+def test_a_worker_killed_mid_task_loses_nothing(worker_factory, monkeypatch):
     plan, review = _store("national-2023.txt", 2023), _store("national-2024.txt", 2024)
-    services.document_process(review.pk)
-    services.document_process(plan.pk)
-    # Processing queued tracking tasks on commit; start from a clean slate of trackings.
-    Tracking.objects.all().delete()
+    with monkeypatch.context() as patch:
+        # Only the task sent below may reach the worker.
+        patch.setattr(services, "_document_neighbours_track", lambda document: None)
+        services.document_process(review.pk)
+        services.document_process(plan.pk)
     reference = services.pair_track(plan.pk)
     expected = dict(Verdict.objects.filter(pledge__document=plan).values_list("pledge_id", "machine_status"))
     evidence_count = Evidence.objects.filter(pledge__document=plan).count()
@@ -75,8 +80,12 @@ def test_a_worker_killed_mid_task_loses_nothing(worker_factory):
     worker.kill()
     assert Tracking.objects.get(plan_document=plan).state == ProcessingState.PROCESSING
 
-    worker_factory()  # the task comes back once the visibility timeout passes
+    # Redis hands an unacknowledged task back once its visibility timeout has passed; a
+    # starting worker restores such tasks at once (later it only checks every ~100 s).
+    time.sleep(VISIBILITY_TIMEOUT + 1)
+    second = worker_factory()
     assert _wait_for(lambda: Tracking.objects.get(plan_document=plan).state == ProcessingState.DONE, timeout=120)
+    assert worker.ran("tracker.pair_track") == 0 and second.ran("tracker.pair_track") == 1
     got = dict(Verdict.objects.filter(pledge__document=plan).values_list("pledge_id", "machine_status"))
     assert got == expected
     assert Evidence.objects.filter(pledge__document=plan).count() == evidence_count

@@ -6,15 +6,22 @@ import pytest
 
 from tracker.pipeline.classify import (
     Figure,
+    blanket_count,
     compare,
+    enumeration_partial,
     figures_parse,
+    is_five_year,
     is_generic,
     is_listed,
+    listed_flags,
     metric_direction,
+    metric_fold,
+    target_actual,
     target_of,
     unit_split,
     words_status,
 )
+from tracker.pipeline.match import Candidate, ReviewSpan
 from tracker.pipeline.types import PledgeSpan, Target
 
 
@@ -124,3 +131,86 @@ def test_listed_pledge_by_section_path():
     p = PledgeSpan("新增护理型床位超过1000张", 0, 10, "target", "附件1 2025年省十件民生实事 / 一、为老年人", 0)
     assert is_listed(p)
     assert not is_listed(PledgeSpan("新增护理型床位超过1000张", 0, 10, "target", "二、2025年工作安排", 0))
+
+
+def _review_span(text: str) -> ReviewSpan:
+    return ReviewSpan(text, 0, len(text), "clause", 0)
+
+
+def test_blanket_count_reads_the_list_size():
+    assert blanket_count("十件民生实事全面完成") == 10
+    assert blanket_count("十方面民生实事圆满完成") == 10
+    assert blanket_count("12项民生实事全部完成") == 12
+
+
+def test_listed_flags_from_structure_when_the_path_does_not_name_the_list():
+    blanket = [_review_span("十方面民生实事圆满完成")]
+    areas = [PledgeSpan(f"事项{i}", 0, 3, "target", f"二、2025年目标任务 / {i}.某某方面", 0) for i in range(1, 11)]
+    chapters = [PledgeSpan(f"任务{c}", 0, 3, "action", f"二、2025年目标任务 / （{c}）某某工作", 0) for c in "一二三"]
+    appendix = [PledgeSpan("新增护理型床位超过1000张", 0, 3, "target", "附件1", 0)]
+    flags = listed_flags(areas + chapters + appendix, blanket)
+    assert flags[:10] == [True] * 10
+    assert flags[10:13] == [False] * 3
+    assert flags[13] is True
+    # without a blanket claim in the review nothing is listed by structure
+    assert listed_flags(areas, []) == [False] * 10
+
+
+def test_five_year_sentences_are_recognised():
+    assert is_five_year("累计完成林分优化1105万亩")
+    assert not is_five_year("新建5G基站2.3万个")
+
+
+def test_metric_synonyms_fold_jurisdiction_names():
+    assert metric_fold("全省生产总值增长") == metric_fold("地区生产总值增长")
+
+
+def _actual(pledge_text: str, review_text: str, target: Target | None = None) -> Figure | None:
+    p = PledgeSpan(pledge_text, 0, len(pledge_text), "target", "", 0, target)
+    f, metric = target_of(p)
+    span = _review_span(review_text)
+    found = target_actual(p, [Candidate(span, 50.0, {})], f, metric)
+    return found[1] if found else None
+
+
+def test_actual_skips_the_starting_point_of_a_from_to_figure():
+    a = _actual("全年研发投入强度达3.3%左右", "研发投入强度从2.77%提高到3.3%左右")
+    assert a is not None and a.value == pytest.approx(3.3)
+
+
+def test_actual_needs_the_same_kind_of_change():
+    # a cut in energy intensity is not GDP growth even though both name 国内生产总值
+    t = Target("国内生产总值", 5, "%", "about")
+    assert _actual("国内生产总值增长5%左右", "单位国内生产总值能耗降幅超过3%", t) is None
+    a = _actual("国内生产总值增长5%左右", "国内生产总值达到134.9万亿元、增长5%", t)
+    assert a is not None and a.value == pytest.approx(5)
+
+
+def test_actual_takes_the_figure_of_its_own_item_in_a_list():
+    a = _actual("专精特新“小巨人”企业300家", "新增单项冠军企业45家、专精特新“小巨人”企业397家、重点“小巨人”企业149家")
+    assert a is not None and a.value == pytest.approx(397)
+
+
+def test_a_bare_verb_is_no_metric():
+    # 建设 alone would match any count of the same unit
+    assert _actual("建设122个就业驿站", "累计建设24个国家现代农业产业园") is None
+
+
+def test_enumeration_partial_when_only_some_items_are_named():
+    pledge = "积极打造生物制造、商业航天、低空经济、量子科技等新增长引擎"
+    assert enumeration_partial(pledge, "商业航天、北斗应用、新型储能等新兴产业快速发展")
+    # the whole the items make up is reported: not partial
+    assert not enumeration_partial("推动餐饮、文化、旅游、体育等生活服务消费恢复", "生活服务消费加快恢复，旅游市场全面恢复")
+    assert not enumeration_partial("建成省儿童医院", "省儿童医院建成投用")
+
+
+def test_five_year_totals_are_not_the_years_figure():
+    five = ReviewSpan("城镇新增就业累计6600万人以上", 0, 15, "clause", 0, True)
+    p = PledgeSpan("城镇新增就业1100万人以上", 0, 14, "target", "", 0)
+    f, metric = target_of(p)
+    assert target_actual(p, [Candidate(five, 60.0, {})], f, metric) is None
+    rate = ReviewSpan("国内生产总值增长6.9%", 0, 12, "clause", 0, True)
+    g = PledgeSpan("国内生产总值增长6.5%左右", 0, 14, "target", "", 0)
+    f, metric = target_of(g)
+    found = target_actual(g, [Candidate(rate, 60.0, {})], f, metric)
+    assert found is not None and found[1].value == pytest.approx(6.9)

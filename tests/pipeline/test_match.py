@@ -6,6 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.pipeline.match import bigrams, candidates_find, review_spans_split, text_fold
 from tracker.pipeline.types import PledgeSpan, SectionSpan
@@ -42,7 +44,7 @@ def test_spans_keep_offsets_and_only_review_of_plan_year():
     spans = review_spans_split(REVIEW, sections(), 2025)
     assert spans
     for s in spans:
-        assert REVIEW[s.start:s.end] == s.text
+        assert REVIEW[s.start : s.end] == s.text
         assert s.end <= REVIEW.index("二、2026年")
     kinds = {s.kind for s in spans}
     assert kinds == {"sentence", "clause"}
@@ -98,3 +100,33 @@ def test_real_review_gdp_pledge_finds_gdp_clause():
     assert time.perf_counter() - t0 < 5
     assert "国内生产总值" in cands[0][0].span.text
     assert any("1244万人" in c.span.text for c in cands[1][:3])
+
+
+CHARS = "建成完成推进新增公里万亿%0123456789.，。；、“”\n　 年工作回顾医院铁路学校"
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(alphabet=CHARS, min_size=0, max_size=300), cut=st.floats(0, 1), year=st.sampled_from([None, 2025]))
+def test_spans_always_index_the_text(text: str, cut: float, year: int | None):
+    end = int(len(text) * cut)
+    spans = review_spans_split(text, [SectionSpan("review", "", 0, end, year)], 2025)
+    for s in spans:
+        assert 0 <= s.start < s.end <= end
+        assert text[s.start : s.end] == s.text
+    pledges = [pledge(text[:20] or "建成医院")]
+    cands = candidates_find(pledges, spans)
+    assert len(cands) == 1
+
+
+def test_five_year_review_stands_in_when_the_year_has_no_review():
+    text = "一、过去五年工作回顾\n国内生产总值增长6.9%，城镇新增就业累计6600万人。\n二、2018年工作建议\n"
+    cut = text.index("二、")
+    secs = [
+        SectionSpan("five_year_review", "一、过去五年工作回顾", 0, cut, None),
+        SectionSpan("plan", "二、", cut, len(text), 2018),
+    ]
+    spans = review_spans_split(text, secs, 2017)
+    assert spans and all(s.five_year for s in spans)
+    # with a review of the year present, the five-year review is not used
+    secs.append(SectionSpan("review", "2017年回顾", 0, 5, 2017))
+    assert not any(s.five_year for s in review_spans_split(text, secs, 2017))

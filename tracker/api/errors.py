@@ -97,5 +97,6 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     response.data = error_body(_code_of(exc), message, structured)
     if isinstance(exc, Conflict | PreconditionFailed) and getattr(exc, "current_version", None) is not None:
         response.data["error"]["detail"] = {"current_version": exc.current_version}
-        response["ETag"] = f'"{exc.current_version}"'
+        if getattr(exc, "etag", None):
+            response["ETag"] = exc.etag
     return response

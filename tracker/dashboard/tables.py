@@ -17,8 +17,18 @@ from tracker.models import Jurisdiction, Pledge
 from tracker.selectors import STATUS_ORDER, Scorecard, SectionScorecard
 
 PLEDGE_COLUMNS = [
-    "id", "jurisdiction", "plan_year", "section", "kind", "text", "target", "actual",
-    "status", "confidence", "human_confirmed", "url",
+    "id",
+    "jurisdiction",
+    "plan_year",
+    "section",
+    "kind",
+    "text",
+    "target",
+    "actual",
+    "status",
+    "confidence",
+    "human_confirmed",
+    "url",
 ]
 SCORECARD_COLUMNS = ["total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)]
 
@@ -30,6 +40,17 @@ class _Echo:
         return value
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    # Report text is untrusted input; a leading apostrophe keeps it text in Excel and LibreOffice.
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
     """Stream rows as UTF-8 CSV; the BOM makes Excel read Chinese correctly."""
     writer = csv.writer(_Echo())
@@ -37,7 +58,7 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> Stre
     def lines() -> Iterator[str]:
         yield "\ufeff" + writer.writerow(header)
         for row in rows:
-            yield writer.writerow(row)
+            yield writer.writerow([_cell(value) for value in row])
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -87,7 +108,11 @@ def _status_series() -> list[dict]:
 
 def status_chart(card: Scorecard) -> dict:
     counts = [card.counts.get(s, 0) for s in STATUS_ORDER]
-    return {"kind": "status", "series": _status_series(), "counts": counts, "total": card.total}
+    rows = [
+        {**series, "count": card.counts.get(series["status"], 0), "share": card.shares.get(series["status"], 0.0)}
+        for series in _status_series()
+    ]
+    return {"kind": "status", "series": _status_series(), "counts": counts, "total": card.total, "rows": rows}
 
 
 def stacked_chart(labels: list[str], cards: list[Scorecard], *, shares: bool) -> dict:
@@ -96,3 +121,8 @@ def stacked_chart(labels: list[str], cards: list[Scorecard], *, shares: bool) ->
         [round(card.shares.get(s, 0.0) * 100, 1) if shares else card.counts.get(s, 0) for card in cards] for s in STATUS_ORDER
     ]
     return {"kind": "stacked", "series": _status_series(), "labels": labels, "values": values, "shares": shares}
+
+
+def chart_height(bars: int) -> int:
+    """Pixels for a horizontal bar chart: room for the axis and legend, then a fixed height per bar."""
+    return 110 + 34 * max(bars, 1)

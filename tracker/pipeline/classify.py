@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
-from tracker.pipeline.match import Candidate, ReviewSpan, bigrams, text_fold
+from tracker.pipeline.match import Candidate, ReviewSpan, bigrams, content_mask, text_fold
 from tracker.pipeline.types import PledgeSpan, Target
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -34,11 +34,15 @@ REDUCTION_RX = re.compile(r"(降低|下降|减少|压减|降幅|降|减)[^\d，�
 RISE_RX = re.compile(r"(上涨|涨幅|增长|提高|上升)[^\d，。；]{0,4}$")
 METRIC_STOP = re.compile(r"(力争|确保|实现|保持|争取|预期|目标|全年|今年|达到|达|超过|超|不低于|不少于|在|为|以上|以内|左右)")
 
+RATE_UNITS = ("%", "‰", "个百分点")
 # Tolerance of 左右: ±0.3 percentage points for rates, ±5% of the value otherwise.
 ABOUT_PP = 0.3
 ABOUT_REL = 0.05
 # Share of a counted target reached below which a shortfall is a miss rather than partial.
 PARTIAL_SHARE = 0.6
+MIN_METRIC_BIGRAMS = 2
+# Share of the metric's bigrams the review must name next to its figure.
+METRIC_MATCH_AT = 0.75
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class StatusCall:
     actual: Target | None = None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _table(name: str) -> tuple[tuple[str, ...], ...]:
     rows = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
@@ -71,20 +75,20 @@ def _table(name: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def words(category: str) -> tuple[str, ...]:
     """Words of one category of ``verdict_words.tsv``, longest first."""
     found = [r[0] for r in _table("verdict_words.tsv") if len(r) > 1 and r[1] == category]
     return tuple(sorted(found, key=len, reverse=True))
 
 
-@lru_cache(maxsize=None)
+@cache
 def list_pattern(role: str) -> re.Pattern:
     pats = [r[0] for r in _table("list_names.tsv") if len(r) > 1 and r[1] == role]
     return re.compile("|".join(f"(?:{p})" for p in pats))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _comparator_words() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     before, after = [], []
     for r in _table("comparators.tsv"):
@@ -107,9 +111,11 @@ def metric_direction(metric: str) -> str:
 def unit_split(unit: str | None) -> tuple[float, str]:
     """(multiplier, base unit) of a unit as written: 万人 -> (1e4, 人)."""
     u = (unit or "").strip().replace("％", "%")
+    if u == "百分点":
+        u = "个百分点"
     for prefix, k in MULTIPLIERS.items():
         if u.startswith(prefix) and len(u) > len(prefix):
-            return k, u[len(prefix):]
+            return k, u[len(prefix) :]
         if u == prefix:
             return k, ""
     return 1.0, u
@@ -131,8 +137,8 @@ def figures_parse(text: str) -> list[Figure]:
         k = MULTIPLIERS.get(mult, 1.0)
         value = float(num) * k
         value_max = float(m.group("num2")) * k if m.group("num2") else None
-        head = text[max(0, m.start() - 6): m.start()]
-        tail = text[m.end(): m.end() + 3]
+        head = text[max(0, m.start() - 6) : m.start()]
+        tail = text[m.end() : m.end() + 3]
         comparator = "range" if value_max is not None else "exact"
         for w, c in after:
             if tail.startswith(w):
@@ -145,8 +151,14 @@ def figures_parse(text: str) -> list[Figure]:
                     break
         out.append(
             Figure(
-                value, value_max, unit, m.start(), m.end(), comparator,
-                bool(REDUCTION_RX.search(head)), m.group(0),
+                value,
+                value_max,
+                unit,
+                m.start(),
+                m.end(),
+                comparator,
+                bool(REDUCTION_RX.search(head)),
+                m.group(0),
             )
         )
     return out
@@ -166,21 +178,27 @@ def target_of(pledge: PledgeSpan) -> tuple[Figure | None, str]:
                 break
         if fig is None:
             vmax = float(t.value_max) * k if t.value_max is not None else None
-            fig = Figure(float(t.value) * k, vmax, base, 0, 0, t.comparator, False, str(t.value))
+            cut = bool(re.search(r"降低|下降|减少|压减", text))
+            fig = Figure(float(t.value) * k, vmax, base, 0, 0, t.comparator, cut, str(t.value))
         elif t.comparator and t.comparator != "exact":
             fig = Figure(fig.value, fig.value_max, fig.unit, fig.start, fig.end, t.comparator, fig.reduction, fig.raw)
     elif figs:
         fig = figs[0]
     if fig is None:
         return None, ""
-    metric = (t.metric if t is not None and t.metric else "") or METRIC_STOP.sub("", text[: fig.start])
-    return fig, metric[-20:]
+    before = METRIC_STOP.sub("", text[: fig.start])[-20:]
+    # For counts the object follows the figure (建设122个就业驿站), so it is part of the metric.
+    after = re.split(r"[，。；、,;]", text[fig.end :], maxsplit=1)[0][:12] if fig.end else ""
+    metric = (t.metric if t is not None and t.metric else "") or before
+    if after and fig.unit not in ("%", "‰", "个百分点"):
+        metric = metric + " " + after
+    return fig, metric
 
 
 def compare(target: Figure, actual: Figure, direction: str) -> tuple[str, float]:
     """fulfilled / partial / missed for a reported figure against a target, with confidence."""
     v, a = target.value, actual.value
-    rate = target.unit in ("%", "‰", "个百分点")
+    rate = target.unit in RATE_UNITS
     tol = ABOUT_PP if rate else abs(v) * ABOUT_REL
     if target.reduction and not actual.reduction and actual.unit == "%" and RISE_RX.search(actual.raw):
         return "missed", 0.5
@@ -200,10 +218,41 @@ def compare(target: Figure, actual: Figure, direction: str) -> tuple[str, float]
     return "missed", 0.7
 
 
+@cache
+def _metric_synonyms() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(r[0]), r[1]) for r in _table("metric_synonyms.tsv") if len(r) > 1)
+
+
+def metric_fold(text: str) -> str:
+    """Name a metric one way (全省生产总值 and 地区生产总值 are the same figure)."""
+    for rx, canonical in _metric_synonyms():
+        text = rx.sub(canonical, text)
+    return text
+
+
+UP_HEAD = re.compile(r"(增长|增速|提高|上涨|涨幅|增加|增幅)[^\d，。；、]{0,3}$")
+DOWN_HEAD = re.compile(r"(下降|降低|减少|降幅|压减|回落)[^\d，。；、]{0,3}$")
+
+
+def _change_kind(head: str) -> str:
+    """up, down or level: what a rate next to these words measures."""
+    if re.search(r"[到至]$", head):
+        return "level"  # 提高到3.3%, 降至13.6%: the level reached, not the change
+    if DOWN_HEAD.search(head):
+        return "down"
+    if UP_HEAD.search(head):
+        return "up"
+    return "level"
+
+
+FROM_HEAD = re.compile(r"从[^\d，。；]{0,2}$")
+
+
 def _metric_sim(metric: str, text: str) -> float:
+    metric, text = content_mask(metric_fold(metric)), content_mask(metric_fold(text))
     mg = set(bigrams(metric))
-    if not mg:
-        return 0.0
+    if len(mg) < MIN_METRIC_BIGRAMS:
+        return 0.0  # 建设 or 新增 alone names no metric: any figure would do
     return len(mg & set(bigrams(text))) / len(mg)
 
 
@@ -212,18 +261,33 @@ def target_actual(
 ) -> tuple[Candidate, Figure, float] | None:
     """The candidate span reporting the target's metric with a figure in a comparable unit."""
     best = None
+    pledge_text = text_fold(pledge.text)
+    change = _change_kind(pledge_text[max(0, target.start - 8) : target.start]) if target.end else None
     for c in candidates:
         text = text_fold(c.span.text)
+        five = c.span.five_year or is_five_year(text)
+        prev_end = 0
         for f in figures_parse(text):
+            seg_start, prev_end = prev_end, f.end
             if f.unit != target.unit:
                 continue
-            window = text[max(0, f.start - 16): f.start]
-            sim = _metric_sim(metric, window) if metric else 0.0
-            sim = max(sim, 0.7 * _metric_sim(metric, text) if metric else 0.0)
-            key = sim + 0.002 * c.score - 0.001 * len(c.span.text) / 10
+            head = text[max(0, f.start - 8) : f.start]
+            if FROM_HEAD.search(head):
+                continue  # 从2.77%提高到3.3%: the starting point is not the result
+            if five and (f.unit not in RATE_UNITS or "年均" in head):
+                continue  # a five-year total or average is not the plan year's figure
+            # The figure's own segment (since the previous figure) names its metric best;
+            # the wider window covers 规模以上工业企业达7.6万家、增加值增长3% where it is elided.
+            tail = re.split(r"[，。；、,;]", text[f.end : f.end + 12], maxsplit=1)[0]
+            own_sim = _metric_sim(metric, text[max(seg_start, f.start - 30) : f.end] + tail)
+            wide_sim = _metric_sim(metric, text[max(0, f.start - 30) : f.end] + tail)
+            sim = max(own_sim, 0.95 * wide_sim)
+            if change is not None and f.unit in ("%", "‰") and change != _change_kind(head):
+                sim *= 0.6  # a growth rate against a cut, a share or a level is another figure
+            key = sim + 0.05 * own_sim + 0.002 * c.score - 0.0001 * len(c.span.text)
             if best is None or key > best[0]:
                 best = (key, c, f, sim)
-    if best is None or best[3] < 0.5:
+    if best is None or best[3] < METRIC_MATCH_AT:
         return None
     return best[1], best[2], best[3]
 
@@ -265,3 +329,89 @@ def is_generic(span_text: str) -> bool:
     """Praise of a whole field: a generic phrase and no figure or named thing."""
     t = text_fold(span_text)
     return bool(_has(t, "generic")) and not figures_parse(t) and "“" not in span_text
+
+
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+LIST_COUNT_RX = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:件|方面|项|大|类)")
+# How a heading is numbered; siblings numbered the same way form one enumerated list.
+NUMBERING = (
+    ("arabic", re.compile(r"^\s*(\d{1,2})[.．、]")),
+    ("paren", re.compile(r"^\s*[（(]([一二三四五六七八九十]{1,3})[）)]")),
+    ("dun", re.compile(r"^\s*([一二三四五六七八九十]{1,3})、")),
+)
+APPENDIX_RX = re.compile(r"^\s*附件")
+
+
+def cn_small_number(s: str) -> int | None:
+    """一..九十九 or digits to an int; enough for list sizes."""
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(s)
+
+
+def blanket_count(span_text: str) -> int | None:
+    """The size of the list a blanket claim speaks of (十件民生实事 -> 10)."""
+    m = LIST_COUNT_RX.search(span_text)
+    return cn_small_number(m.group(1)) if m else None
+
+
+def listed_flags(pledges: Sequence[PledgeSpan], blankets: Sequence[ReviewSpan]) -> list[bool]:
+    """Which pledges belong to the enumerated list a blanket claim of the review speaks of.
+
+    The section path may name the list (民生实事); otherwise the plan's structure tells:
+    an appendix of the plan, or a run of sibling headings numbered 1..N where N is the
+    size the review gives (十件 -> ten items).
+    """
+    flags = [is_listed(p) for p in pledges]
+    if not blankets:
+        return flags
+    sizes = {n for n in (blanket_count(b.text) for b in blankets) if n}
+    groups: dict[tuple[str, str], set[int]] = {}
+    keyed: list[tuple[str, str] | None] = []
+    for p in pledges:
+        parts = [x.strip() for x in (p.section_path or "").split(" / ") if x.strip()]
+        key = None
+        if parts:
+            for style, rx in NUMBERING:
+                m = rx.match(parts[-1])
+                if m:
+                    key = (" / ".join(parts[:-1]), style)
+                    n = cn_small_number(m.group(1))
+                    if n:
+                        groups.setdefault(key, set()).add(n)
+                    break
+        keyed.append(key)
+    enumerated = {k for k, nums in groups.items() if sizes and max(nums) in sizes and len(nums) >= 0.6 * max(nums)}
+    for i, p in enumerate(pledges):
+        parts = [x for x in (p.section_path or "").split(" / ") if x.strip()]
+        if any(APPENDIX_RX.match(x) for x in parts) or keyed[i] in enumerated:
+            flags[i] = True
+    return flags
+
+
+def is_five_year(span_text: str) -> bool:
+    """A sentence summing up a five-year period (累计, 五年来) rather than the plan year."""
+    return bool(_has(text_fold(span_text), "five_year"))
+
+
+ENUMERATION_RX = re.compile(r"((?:[^、，。；等]{2,12}、){2,}[^、，。；等]{2,12})等([^，。；]{2,16})")
+
+
+def enumeration_partial(pledge_text: str, evidence_text: str) -> bool:
+    """A pledge naming several items (生物制造、商业航天、低空经济等新增长引擎) whose evidence
+    names only some of them and not the whole they make up: progress on part of it."""
+    m = ENUMERATION_RX.search(text_fold(pledge_text))
+    if not m:
+        return False
+    items = [x for x in m.group(1).split("、") if x]
+    ev = text_fold(evidence_text)
+    head = set(bigrams(content_mask(m.group(2))))
+    if head and len(head & set(bigrams(ev))) / len(head) >= 0.5:
+        return False  # the evidence speaks of the whole (生活服务消费恢复), items aside
+    named = sum(1 for x in items if set(bigrams(x)) and len(set(bigrams(x)) & set(bigrams(ev))) / len(set(bigrams(x))) >= 0.5)
+    return 0 < named < len(items) / 2

@@ -13,23 +13,52 @@ import re
 _FURNITURE_LINE = re.compile(
     r"温馨提示|网站客服|联系客服|客服处理|下载前|下载文档|文件下载|本站|本文档|文档介绍|申明敬告|由会员分享|可在线阅读"
     r"|珍藏版|用户上传|版权归|版权所有|版权争议|浏览数|浏览次数|发布时间|当前位置|热门搜索|推荐访问|相关文章|相关报道"
-    r"|相关阅读|上一篇|下一篇|扫一扫|分享到|字号|配套讲稿|特殊限制|关\s*键\s*词|PPT文件|word图标|禁止商用"
+    r"|相关阅读|上一篇|下一篇|扫一扫|分享到|【字号|字号[:：]|配套讲稿|特殊限制|关\s*键\s*词|PPT文件|word图标|禁止商用"
     r"|责任编辑|打印本页|关闭窗口|www\.|https?://|\.com|\.cn\b|ICP备|Copyright|©|限制\d+内|查看更多|点击查看|阅读全文"
     r"|全文阅读|^\d+\.\s*(?:部分|下载|本文档)|^\s*-?\s*\d+(?:\.\d+)?\s*(?:KB|MB)\b|^\s*-?\s*\d+页\s*$|^\s*-?\s*\d{4}-\d{2}-\d{2}\s*发布",
     re.IGNORECASE,
 )
 _FURNITURE_MAX_LEN = 120
+# Lines a site opens with a label (推荐访问: …, 关键词: …) are furniture at any length.
+_FURNITURE_START = re.compile(
+    r"^[-•·\s]*(?:推荐访问|相关文章|相关推荐|热门搜索|热门文章|关\s*键\s*词|标签|上一篇|下一篇)\s*[:：]"
+)
 
 # Single words that stand alone on a line in page toolbars.
 _TOOLBAR_WORDS = {
-    "下载", "打印", "全屏", "收藏", "【字号：", "【字号:", "加大", "还原", "减小", "】", "Top", "top",
-    "分享", "关闭", "返回顶部", "false", "true", "Public domain", "来源：", "时间：", "【", "大", "中", "小",
-    "•", "·",
+    "下载",
+    "打印",
+    "全屏",
+    "收藏",
+    "【字号：",
+    "【字号:",
+    "加大",
+    "还原",
+    "减小",
+    "】",
+    "Top",
+    "top",
+    "分享",
+    "关闭",
+    "返回顶部",
+    "false",
+    "true",
+    "Public domain",
+    "来源：",
+    "时间：",
+    "【",
+    "大",
+    "中",
+    "小",
+    "•",
+    "·",
 }
 
+_PAGE_NUMBER_LINE = re.compile(r"^[ \t]*[-—－]+[ \t]*\d{1,3}[ \t]*[-—－]+[ \t]*$", re.MULTILINE)  # — 3 —
 _PAGE_FOOTER = re.compile(r"第\s*\d+\s*页\s*[,，/]?\s*共\s*\d+\s*页")
 _INLINE_FURNITURE = (
     _PAGE_FOOTER,
+    _PAGE_NUMBER_LINE,
     re.compile(r"查看更多\s*$", re.MULTILINE),
     re.compile(r"以下是[^。！!\n]{0,80}?(?:参考|查阅|阅读|借鉴)[^。！!\n]{0,20}[。！!]"),
     re.compile(r"【字号[:：]?\s*加大\s*还原\s*减小\s*】"),
@@ -42,7 +71,8 @@ _TERMINAL = "。！？!?：:；;”」』）)"
 _CJK = r"\u4e00-\u9fff"
 _PAGE_MARKER = re.compile(r"^(\d{1,3})、", re.MULTILINE)
 _HEADING_AFTER_SPACE = re.compile(
-    r"[ \u3000]+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[，,、]|各位代表|附件))"
+    r"[ \u3000]+(?=(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|第[一二三四五六七八九十]{1,3}[，,、]|各位代表|附件))"
 )
 
 
@@ -54,8 +84,10 @@ def _mask_lines(text: str, keep: bytearray) -> None:
         pos = end
         if not body:
             continue
-        drop = body in _TOOLBAR_WORDS or (
-            len(body) <= _FURNITURE_MAX_LEN and _FURNITURE_LINE.search(body) is not None
+        drop = (
+            body in _TOOLBAR_WORDS
+            or _FURNITURE_START.match(body) is not None
+            or (len(body) <= _FURNITURE_MAX_LEN and _FURNITURE_LINE.search(body) is not None)
         )
         # Stray punctuation left alone on a line by a wiki/link dump.
         if len(body) <= 2 and not re.search(f"[{_CJK}A-Za-z0-9]", body):
@@ -102,7 +134,7 @@ def _mask_page_markers(text: str, keep: bytearray) -> None:
         return
     nums = [int(m.group(1)) for m in markers]
     increasing = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b == a + 1)
-    line_lengths = [len(text[m.start():].split("\n", 1)[0]) for m in markers]
+    line_lengths = [len(text[m.start() :].split("\n", 1)[0]) for m in markers]
     avg = sum(line_lengths) / len(line_lengths)
     # A real numbered list has short items; page dumps have pages of hundreds of chars.
     if increasing < len(markers) * 0.6 or avg < 150:
@@ -112,7 +144,7 @@ def _mask_page_markers(text: str, keep: bytearray) -> None:
         n = int(m.group(1))
         if expected is not None and n != expected and n != 1:
             continue
-        following = text[m.end(): m.end() + 300].split("\n", 1)[0]
+        following = text[m.end() : m.end() + 300].split("\n", 1)[0]
         if len(following) < 100 and n != 1:
             continue
         expected = n + 1
@@ -160,7 +192,7 @@ def _substitutions(text: str) -> dict[int, str]:
     # before headings so the segmenter sees the hierarchy.
     pos = 0
     for line in text.split("\n"):
-        if len(line) > 1500 and line.count(" ") + line.count("\u3000") > 5:
+        if len(line) > 1500 and line.count(" ") + line.count("\u3000") > 1:
             for m in _HEADING_AFTER_SPACE.finditer(line):
                 subs[pos + m.end() - 1] = "\n"
             for m in re.finditer(r"(?<=[。！？：:])[ \u3000]+(?=\S)", line):
@@ -215,4 +247,10 @@ def clean_text(original: str) -> tuple[str, list[tuple[int, int, int]]]:
             runs.append((clean_pos, i, 1))
     while out and out[-1] == "\n":
         out.pop()
+    # Trailing line breaks were dropped: the runs must not cover them.
+    n_out = len(out)
+    while runs and runs[-1][0] + runs[-1][2] > n_out:
+        cs, os_, ln = runs.pop()
+        if n_out > cs:
+            runs.append((cs, os_, n_out - cs))
     return "".join(out), runs

@@ -39,9 +39,7 @@ def _sniff_format(name: str, data: bytes) -> str:
     if any(data.startswith(m) for m in _BINARY_MAGICS):
         return "binary"
     head = data[:2048].lstrip(b"\xef\xbb\xbf").lstrip().lower()
-    if head.startswith((b"<!doctype html", b"<html")) or (
-        ext in ("html", "htm") and head.startswith(b"<")
-    ):
+    if head.startswith((b"<!doctype html", b"<html")) or (ext in ("html", "htm") and head.startswith(b"<")):
         return "html"
     if ext in ("pdf", "docx", "doc"):
         # The extension promises a container the bytes do not hold.
@@ -86,7 +84,7 @@ def _decode_text(name: str, data: bytes) -> tuple[str, str]:
                 continue
             if _looks_like_text(text):
                 return text, enc
-    raise PipelineError(f"{name}: cannot decode text (not UTF-8, GB18030 or UTF-16)")
+    raise PipelineError(f"{name}: cannot decode text: binary data or an encoding other than UTF-8, GB18030, UTF-16")
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -153,7 +151,30 @@ def _pdf_text(name: str, data: bytes) -> str:
     text = "\n".join(pages)
     if len(text.strip()) < 20:
         raise PipelineError(f"{name}: .pdf has no text layer (scanned images?)")
-    return text
+    return _join_wrapped_lines(text)
+
+
+_PARA_END = "。！？!?：:；;”」）)"
+_PAGE_NUMBER = re.compile(r"[-—－\s]*(?:第\s*)?\d{1,3}(?:\s*页)?[-—－\s]*")
+_LINE_START_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、]|各位代表|附件)"
+)
+
+
+def _join_wrapped_lines(text: str) -> str:
+    """Undo the typesetter's line wrapping: a PDF line that stops mid-sentence continues."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.rstrip()
+        if _PAGE_NUMBER.fullmatch(line):
+            continue  # a page number between two halves of a sentence
+        if out and out[-1] and out[-1][-1] not in _PARA_END and line and not _LINE_START_HEADING.match(line):
+            # Headings are short and unpunctuated: do not glue the next line to one.
+            if not (_LINE_START_HEADING.match(out[-1]) and len(out[-1]) < 40):
+                out[-1] += line.lstrip()
+                continue
+        out.append(line)
+    return "\n".join(out)
 
 
 _HTML_NOISE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
@@ -171,25 +192,44 @@ def _html_text(name: str, data: bytes) -> tuple[str, str]:
     for tag in soup(_HTML_NOISE_TAGS):
         tag.decompose()
     body = soup.body or soup
-    # The article is the element holding the most CJK text directly in its paragraphs.
-    best, best_score = body, 0
-    for el in body.find_all(["article", "div", "section", "td", "main"]):
-        paras = el.find_all("p", recursive=True)
-        score = sum(len(_CJK.findall(p.get_text())) for p in paras)
-        # Prefer the innermost element: an ancestor scores the same but holds navigation too.
-        if score > best_score * 1.0 and score > 0:
-            if score > best_score or len(el.get_text()) < len(best.get_text()):
-                best, best_score = el, score
-    paras = best.find_all(["p", "h1", "h2", "h3", "h4", "li"]) if best_score else []
-    if paras:
+    best = _article_element(body)
+    paras = best.find_all(["p", "h1", "h2", "h3", "h4", "li"])
+    if paras and sum(len(p.get_text()) for p in paras) > len(best.get_text()) * 0.5:
         lines = [p.get_text(" ", strip=True) for p in paras]
     else:
+        # Pages that break lines with <br> instead of paragraphs.
         lines = [ln.strip() for ln in best.get_text("\n").splitlines()]
     title = soup.title.get_text(strip=True) if soup.title else ""
     text = "\n".join(ln for ln in lines if ln)
     if title and title not in text[:200]:
         text = title + "\n" + text
     return text, enc
+
+
+def _article_element(body):
+    """The element holding the article: most CJK text outside links, innermost of equals.
+
+    Navigation, sidebars and footers are mostly link text, so link characters count
+    against an element; an ancestor of the article scores no better than the
+    article itself, so the deepest element close to the best score wins.
+    """
+
+    def score(el) -> int:
+        link = sum(len(_CJK.findall(a.get_text())) for a in el.find_all("a"))
+        return len(_CJK.findall(el.get_text())) - 2 * link
+
+    candidates = [(score(el), el) for el in body.find_all(["article", "main", "section", "div", "td"])]
+    if not candidates:
+        return body
+    top = max(sc for sc, _ in candidates)
+    if top <= 0:
+        return body
+    best = next(el for sc, el in candidates if sc == top)
+    # Descend while a child still holds nearly all of the article.
+    for sc, el in candidates:
+        if sc >= top * 0.9 and best in el.parents:
+            best = el
+    return best
 
 
 def decode_file(name: str, data: bytes) -> tuple[str, str, str]:

@@ -5,8 +5,11 @@ and clauses of review sections about that year. Chinese has no spaces and the re
 paraphrase heavily, so the main representation is character bigrams weighted by
 their rarity in the pair (a bigram like 推进 that occurs everywhere says little; 充电桩
 says a lot). On top of that come anchors that carry meaning: quoted names, figures
-with units, the metric of a target. Scoring runs as matrix products and
-``rapidfuzz.process.cdist`` over all pledge x span pairs, never Python loops over them.
+with units, the metric of a target. Framing verbs (推动, 加快, 完善) are masked so two
+texts must share their object, and common abbreviations are expanded (data/*.tsv).
+All pledge x span scores are matrix products (numpy) and ``rapidfuzz.process.cdist``
+(pledge x sentence alignment, C++ threads); Python only loops over the few candidates
+kept per pledge.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
 
 import jieba
 import numpy as np
@@ -31,7 +36,9 @@ except ImportError:  # pragma: no cover - depends on the other half being presen
 SENTENCE_END = re.compile(r"[。！？；;!?\n]")
 CLAUSE_END = re.compile(r"[，,：:]")
 # Enumerators and dashes opening a sentence are layout, not content.
-LEAD_NOISE = re.compile(r"^[\s\u3000—\-－·•]*(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[）)、.．])?[\s\u3000—\-－]*")
+LEAD_NOISE = re.compile(
+    r"^[\s\u3000—\-－·•]*(?:[一二三四五六七八九十]+是|[（(]?[一二三四五六七八九十\d]+[）)、.．])?[\s\u3000—\-－]*"
+)
 QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,30})[”\"」』]")
 FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|个百分点|万亿|亿|万|千)?")
 WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
@@ -44,20 +51,35 @@ _tokenizer: jieba.Tokenizer | None = None
 
 def _words_cut(texts: Sequence[str], extra: Sequence[str]) -> list[list[str]]:
     """jieba words of each text; ``extra`` (names quoted in the documents) join the dictionary
-    so a project name is one word rather than three fragments."""
+    for this call only, so a project name is one word rather than three fragments.
+
+    The dictionary is restored afterwards: a worker that has seen other pairs must cut a
+    pair exactly as a fresh one does, or re-running a task could change its verdicts.
+    """
     global _tokenizer
     if _tokenizer is None:
         jieba.setLogLevel(60)
         _tokenizer = jieba.Tokenizer()
+        _tokenizer.initialize()
+    tok = _tokenizer
+    total = tok.total
+    new_keys: list[str] = []
     for w in extra:
-        if MIN_WORD_CHARS <= len(w) <= 12 and not _tokenizer.FREQ.get(w):
-            _tokenizer.add_word(w, freq=2000)
-    out = []
-    for t in texts:
-        out.append([w for w in _tokenizer.lcut(t) if len(w) >= MIN_WORD_CHARS and WORDISH.match(w)])
-    return out
+        if MIN_WORD_CHARS <= len(w) <= 12 and not tok.FREQ.get(w):
+            new_keys += [w[: i + 1] for i in range(len(w)) if w[: i + 1] not in tok.FREQ]
+            tok.add_word(w, freq=2000)
+    try:
+        return [[w for w in tok.lcut(t) if len(w) >= MIN_WORD_CHARS and WORDISH.match(w)] for t in texts]
+    finally:
+        for w in extra:
+            if w in tok.FREQ and w not in new_keys and tok.FREQ[w] == 2000:
+                tok.FREQ[w] = 0  # was a zero-frequency prefix before this call
+        for k in new_keys:
+            tok.FREQ.pop(k, None)
+        tok.total = total
 
 
+@lru_cache(maxsize=1 << 16)
 def text_fold(text: str) -> str:
     """Fold mis-converted characters and width variants without changing the length."""
     if _fold_text is not None:
@@ -72,6 +94,47 @@ def text_fold(text: str) -> str:
         n = unicodedata.normalize("NFKC", ch)
         out.append(n if len(n) == 1 else ch)
     return "".join(out)
+
+
+@cache
+def _function_words() -> re.Pattern | None:
+    path = Path(__file__).resolve().parent / "data" / "function_words.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    found = sorted({w.strip() for w in lines if w.strip() and not w.startswith("#")}, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, found))) if found else None
+
+
+def content_mask(text: str) -> str:
+    """Blank out framing verbs (推动, 加快, 完善...) keeping the length, so only the object matches."""
+    rx = _function_words()
+    return rx.sub(lambda m: "\u3000" * len(m.group(0)), text) if rx else text
+
+
+@cache
+def _abbreviations() -> tuple[re.Pattern, dict[str, str]] | None:
+    path = Path(__file__).resolve().parent / "data" / "abbreviations.tsv"
+    try:
+        rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()]
+    except OSError:
+        return None
+    table = {r[0]: r[1] for r in rows if len(r) > 1 and r[0] and not r[0].startswith("#") and r[0] != r[1]}
+    if not table:
+        return None
+    keys = sorted(table, key=len, reverse=True)
+    # a full form already present must not be expanded again (自由贸易试验区 holds no 自贸区)
+    return re.compile("|".join(map(re.escape, keys))), table
+
+
+def abbreviations_expand(text: str) -> str:
+    """Short forms to full forms, for scoring only (the length changes; offsets come from spans)."""
+    found = _abbreviations()
+    if found is None:
+        return text
+    rx, table = found
+    return rx.sub(lambda m: table[m.group(0)], text)
 
 
 def bigrams(text: str) -> list[str]:
@@ -95,11 +158,19 @@ class ReviewSpan:
     end: int
     kind: str  # "sentence" or "clause"
     sentence: int  # index of the sentence holding it
+    five_year: bool = False  # from a five-year review standing in for the year's review
 
 
 def review_sections_for(sections: Sequence[SectionSpan], plan_year: int) -> list[SectionSpan]:
-    """Review sections about the plan year (year unknown counts, the reader could not tell)."""
-    return [s for s in sections if s.kind == "review" and (s.year is None or s.year == plan_year)]
+    """Review sections about the plan year (year unknown counts, the reader could not tell).
+
+    A report that only reviews the five years ending with the plan year (过去五年工作回顾)
+    still reports that year's results, so its five-year review stands in, discounted.
+    """
+    found = [s for s in sections if s.kind == "review" and (s.year is None or s.year == plan_year)]
+    if found:
+        return found
+    return [s for s in sections if s.kind == "five_year_review"]
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
@@ -117,6 +188,7 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
     seen: set[tuple[int, int]] = set()
     n_sent = 0
     for sec in sorted(review_sections_for(sections, plan_year), key=lambda s: s.start):
+        five = sec.kind == "five_year_review"
         pos = max(0, sec.start)
         stop = min(len(review_text), sec.end)
         while pos < stop:
@@ -125,7 +197,7 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
             s0, s1 = _trimmed(review_text, pos, end)
             if s1 - s0 >= MIN_SPAN_CHARS and (s0, s1) not in seen:
                 seen.add((s0, s1))
-                spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent))
+                spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent, five))
                 c = s0
                 parts = []
                 while c < s1:
@@ -138,7 +210,7 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
                         c0, c1 = _trimmed(review_text, c0, c1)
                         if c1 - c0 >= MIN_SPAN_CHARS and (c0, c1) not in seen:
                             seen.add((c0, c1))
-                            spans.append(ReviewSpan(review_text[c0:c1], c0, c1, "clause", n_sent))
+                            spans.append(ReviewSpan(review_text[c0:c1], c0, c1, "clause", n_sent, five))
                 n_sent += 1
             pos = end + 1
     return spans
@@ -214,49 +286,49 @@ def candidates_find(
         return []
     if not spans:
         return [[] for _ in pledges]
-    p_texts = [text_fold(p.text) for p in pledges]
-    s_texts = [text_fold(s.text) for s in spans]
-    p_grams = [bigrams(t) for t in p_texts]
-    s_grams = [bigrams(t) for t in s_texts]
+    p_texts = [abbreviations_expand(text_fold(p.text)) for p in pledges]
+    s_texts = [abbreviations_expand(text_fold(s.text)) for s in spans]
+    p_grams = [bigrams(content_mask(t)) for t in p_texts]
+    s_grams = [bigrams(content_mask(t)) for t in s_texts]
     # Rarity is measured over the review sentences plus the pledges, so it adapts to each pair.
-    idf = _idf_build([g for g, s in zip(s_grams, spans) if s.kind == "sentence"] + p_grams)
+    idf = _idf_build([g for g, s in zip(s_grams, spans, strict=True) if s.kind == "sentence"] + p_grams)
+    # Bigrams the review never uses still count in the pledge's mass (an unmatched specific
+    # name is exactly what makes a pledge unaddressed) but need no column: they match nothing.
+    max_idf = max(idf.values()) if idf else 1.0
+
+    def weight(g: str) -> float:
+        v = idf.get(g, max_idf)
+        return v if v > 0 else 0.05
+
+    in_review = set().union(*(set(g) for g in s_grams)) if s_grams else set()
     vocab: dict[str, int] = {}
     for grams in p_grams:
         for g in grams:
-            vocab.setdefault(g, len(vocab))
-    w = np.array([idf.get(g, 0.0) for g in vocab], dtype=np.float32)
-    # Bigrams the review never uses still count in the pledge's mass: an unmatched
-    # specific name is exactly what makes a pledge unaddressed.
-    max_idf = max(idf.values()) if idf else 1.0
-    for g, j in vocab.items():
-        if g not in idf or w[j] <= 0:
-            w[j] = max_idf if g not in idf else 0.05
+            if g in in_review:
+                vocab.setdefault(g, len(vocab))
+    w = np.array([weight(g) for g in vocab], dtype=np.float32)
     pm = _matrix(p_grams, vocab)
     sm = _matrix(s_grams, vocab)
-    p_mass = (pm * w).sum(axis=1) + 1e-6
+    p_mass = np.array([sum(weight(g) for g in set(gs)) for gs in p_grams], dtype=np.float32) + 1e-6
     overlap = (sm * w) @ pm.T  # spans x pledges
     recall = overlap / p_mass[None, :]
     # Share of the span's own bigram mass explained by the pledge: a short clause fully
     # inside the pledge's words is a paraphrase, a long one sharing two words is not.
-    s_mass = np.array(
-        [sum(idf.get(g, max_idf) for g in set(gs)) + 1e-6 for gs in s_grams], dtype=np.float32
-    )
+    s_mass = np.array([sum(idf.get(g, max_idf) for g in set(gs)) + 1e-6 for gs in s_grams], dtype=np.float32)
     precision = overlap / s_mass[:, None]
-    # Words: present in a span when all their bigrams are, a matrix product again.
+    # Words: present in a span when all their bigrams are (one column test per word).
     quoted_all = sorted({q for t in p_texts for q in QUOTED.findall(t)} | {q for t in s_texts for q in QUOTED.findall(t)})
-    p_words = _words_cut(p_texts, quoted_all)
+    p_words = _words_cut([content_mask(t) for t in p_texts], quoted_all)
     wvocab: dict[str, int] = {}
     for ws in p_words:
         for x in ws:
             wvocab.setdefault(x, len(wvocab))
-    word_grams = np.zeros((len(wvocab), len(vocab)), dtype=np.float32)
+    present = np.zeros((len(spans), len(wvocab)), dtype=bool)
+    smb = sm > 0
     for x, j in wvocab.items():
-        cols = [vocab[g] for g in set(bigrams(x)) if g in vocab]
-        if cols:
-            word_grams[j, cols] = 1.0
-    need = word_grams.sum(axis=1)
-    present = (sm @ word_grams.T) >= (need[None, :] - 0.5)  # spans x words
-    present &= need[None, :] > 0
+        grams = set(bigrams(x))
+        if grams and all(g in vocab for g in grams):
+            present[:, j] = smb[:, [vocab[g] for g in grams]].all(axis=1)
     sent_rows = np.array([s.kind == "sentence" for s in spans])
     df = present[sent_rows].sum(axis=0) if sent_rows.any() else present.sum(axis=0)
     n_sent = int(sent_rows.sum()) + 1
@@ -267,11 +339,16 @@ def candidates_find(
         for x in ws:
             pw[i, wvocab[x]] = 1.0
     w_mass = (pw * widf).sum(axis=1) + 1e-6
-    word_recall = ((present.astype(np.float32) * widf) @ pw.T) / w_mass[None, :]
+    seen = present.any(axis=0)  # words the review never uses add nothing to any overlap
+    word_recall = ((present[:, seen].astype(np.float32) * widf[seen]) @ pw[:, seen].T) / w_mass[None, :]
     combined = 0.4 * recall + 0.4 * word_recall + 0.2 * np.minimum(precision, 1.0)
-    fuzzy = process.cdist(
-        p_texts, s_texts, scorer=fuzz.partial_ratio, score_cutoff=40, workers=workers, dtype=np.uint8
-    )  # pledges x spans
+    # Best local alignment of the pledge inside each sentence, all pairs at once in C++;
+    # clauses are aligned only for the few candidates kept (their sentence bounds them).
+    sent_idx = [i for i, s in enumerate(spans) if s.kind == "sentence"]
+    sent_col = {si: j for j, si in enumerate(sent_idx)}
+    fuzzy_sent = process.cdist(
+        p_texts, [s_texts[i] for i in sent_idx], scorer=fuzz.partial_ratio, score_cutoff=40, workers=workers, dtype=np.uint8
+    )  # pledges x sentences
     k = min(top_k, len(spans))
     top = np.argpartition(-combined, kth=k - 1, axis=0)[:k, :]  # k x pledges
     p_word_idx = [sorted({wvocab[x] for x in ws}) for ws in p_words]
@@ -294,6 +371,10 @@ def candidates_find(
             st = s_texts[si]
             q_hit = sum(1 for q in quoted if q in st)
             f_hit = sum(1 for f in figures if f in st)
+            if si in sent_col:
+                fuzzy = float(fuzzy_sent[pi, sent_col[si]])
+            else:
+                fuzzy = fuzz.partial_ratio(p_texts[pi], st, score_cutoff=40)
             hits = present[si, idx] if idx else np.zeros(0, dtype=bool)
             sent_row = sent_first.get(int(sent_of[si]), si)
             feats = {
@@ -302,9 +383,11 @@ def candidates_find(
                 "n_words": float(hits.sum()),
                 "recall": float(recall[si, pi]),
                 "word_recall": float(word_recall[si, pi]),
+                "word_abs": float(word_recall[si, pi] * w_mass[pi]),
+                "gram_abs": float(recall[si, pi] * p_mass[pi]),
                 "precision": float(min(precision[si, pi], 1.0)),
                 "run": float(run),
-                "fuzzy": float(fuzzy[pi, si]) / 100.0,
+                "fuzzy": fuzzy / 100.0,
                 "quoted": float(q_hit) / len(quoted) if quoted else 0.0,
                 "has_quoted": 1.0 if quoted else 0.0,
                 "figure": float(f_hit) / len(figures) if figures else 0.0,

@@ -35,18 +35,19 @@ def cn_ordinal(s: str) -> int:
 # A top-level heading: 一、 / 第一部分 / 第一， at a line start, or glued after a
 # sentence end in texts without line breaks.
 _L1 = re.compile(
-    rf"(?:(?<=\n)|^|(?<=[。！？!?；;]))[ \t]*(?:第([{CN_DIGITS}]{{1,3}})部分[、，,：:\s]?|([{CN_DIGITS}]{{1,3}})[、．.](?![{CN_DIGITS}][、，]))"
+    rf"(?:(?<=\n)|^|(?<=[。！？!?；;]))[ \t]*"
+    rf"(?:第([{CN_DIGITS}]{{1,3}})部分[、，,：:\s]?|([{CN_DIGITS}]{{1,3}})[、．.](?![{CN_DIGITS}][、，]))"
 )
 _ANNEX = re.compile(r"(?:(?<=\n)|^)[ \t]*附件\s*\d*[^\n]{0,40}")
 _REPORT_START = re.compile(r"(?:(?<=\n)|^)[^\n]{0,20}?现在[，,]?\s*我代表[^\n。]{0,40}?(?:报告|作)")
-_GREETING = re.compile(r"(?:(?<=\n)|^)各位代表[^\n]{0,8}(?:\n|$)")
 
 # A short line of its own naming a part: "2023年政府工作回顾", "2023年工作计划".
 _KEYWORD_LINE = re.compile(
-    r"(?:(?<=\n)|^)[ \t]*([^\n。，,；;]{0,24}?(?:工作回顾|工作总结|工作计划|工作安排|主要任务|工作任务|重点工作|目标任务|工作展望|主要工作))[ \t]*(?=\n)"
+    r"(?:(?<=\n)|^)[ \t]*([^\n。，,；;]{0,24}?"
+    r"(?:工作回顾|工作总结|工作计划|工作安排|主要任务|工作任务|重点工作|目标任务|工作展望|主要工作))[ \t]*(?=\n)"
 )
 
-_FIVE_YEAR = r"(?:五年|“十?[一二三四五六七八九]五”|十[一二三四五六]五|本届政府|[一二三四五六七八九十]五时期)"
+_FIVE_YEAR = r"(?:五年|“[一二三四五六七八九十]{1,2}五”|十[一二三四五六]五|本届政府|[一二三四五六七八九十]五时期)"
 _REVIEW_WORDS = re.compile(r"回顾|总结|成就|过去一年|一年来|主要工作$|工作情况|取得|成绩|所做的工作|主要做了")
 _AMBIGUOUS_REVIEW = re.compile(r"主要工作|工作情况")  # a review or a plan, by position
 _PLAN_WORDS = re.compile(
@@ -91,7 +92,14 @@ def _find_headings(text: str, start: int, end: int) -> list[_Heading]:
     region = text[start:end]
     found: list[_Heading] = []
     annex_seen = False
-    annexes = [(m.start() + start, m.group().strip()) for m in _ANNEX.finditer(region)]
+    annexes = []
+    for m in _ANNEX.finditer(region):
+        head = m.group().strip()
+        # "附件1" on its own line is followed by the list's title (2025年省十件民生实事).
+        nxt = text[m.end() + start :].lstrip("\n").split("\n", 1)[0].strip()
+        if len(head) <= 5 and 0 < len(nxt) <= 30:
+            head = f"{head} {nxt}"
+        annexes.append((m.start() + start, head))
     for pos, head in annexes:
         found.append(_Heading(pos, "annex", 0, head))
     for m in _L1.finditer(region):
@@ -163,6 +171,13 @@ def _split_reports(text: str) -> list[tuple[int, int]]:
         prev_line = text[prev + 1 : s]
         if prev_line.startswith("各位代表") and len(prev_line) < 20:
             s = prev + 1
+        # So does a short title line just above it (a page holding several reports
+        # puts each report's title there).
+        if s > 0:
+            above = text.rfind("\n", 0, s - 1)
+            title = text[above + 1 : s - 1]
+            if 4 <= len(title.strip()) <= 40 and title.strip()[-1] not in "。！？!?：:；;":
+                s = above + 1
         starts.append(s)
     # A closing thanks ("我代表…向…致以") is not a new report: require real body between.
     merged: list[int] = []
@@ -226,7 +241,7 @@ def _sections_of_report(text: str, start: int, end: int, year: int | None, index
 
     # The preamble may itself hold a whole part (plans without numbered headings).
     resolved: list[list] = [list(b) for b in blocks]
-    if not any(b[3] in ("plan", "five_year_plan") for b in resolved):
+    if not any(b[3] == "plan" for b in resolved):
         _split_unlabelled(text, resolved)
     kinds = [b[3] for b in resolved]
     seen_plan = False
@@ -240,13 +255,26 @@ def _sections_of_report(text: str, start: int, end: int, year: int | None, index
             b[3] = "other"  # greeting, title, preamble
             continue
         if seen_plan:
-            # A plan runs on through slogan headings (三、继续保持…) until the closing.
+            # A plan runs on through slogan headings (三、继续保持…) until the closing;
+            # once the year's plan has started, trailing parts (政府自身建设) belong to it.
+            annual = any(r[3] == "plan" for r in resolved[:i])
             prev = next((k for k in reversed([r[3] for r in resolved[:i]]) if k), None)
-            b[3] = "plan" if prev == "plan" else (prev or "plan")
+            b[3] = "plan" if annual else (prev or "plan")
             continue
         tense = _body_tense(text[b[0] : b[1]])
         later_plan = any(k in ("plan", "five_year_plan") for k in kinds[i + 1 :])
+        after_review = any(r[3] in ("review", "five_year_review") for r in resolved[1:i])
+        body_start = text.find("\n", b[0], b[1]) + 1 or b[0]
+        if after_review and re.match(r"[^。\n]{0,10}“十[一二三四五六]五”时期", text[body_start : body_start + 40]):
+            # A slogan heading whose body opens on the coming five-year period
+            # ("二、一张蓝图绘到底…\n“十五五”时期是…") holds the five-year targets.
+            b[3] = "five_year_plan"
+            continue
         b[3] = "review" if (later_plan or tense == "review") else (tense or "other")
+    # The closing follows the plan; a greeting before it is the report's opening.
+    first_plan = next((b[0] for b in resolved if b[3] == "plan"), end)
+    if closing <= first_plan:
+        closing = end
     sections: list[SectionSpan] = []
     for s, e, head, kind in resolved:
         if s >= e:
@@ -266,6 +294,8 @@ def _split_unlabelled(text: str, blocks: list[list]) -> None:
     """No plan heading: find the plan by cue sentences and split the block holding it."""
     for i, b in enumerate(blocks):
         s, e = b[0], b[1]
+        if b[3] in ("other", "five_year_review") and b[2]:
+            continue
         m = _PLAN_CUE.search(text, s, e)
         if not m:
             continue
@@ -278,10 +308,12 @@ def _split_unlabelled(text: str, blocks: list[list]) -> None:
         y = re.search(r"(?:^|\n|。)\s*(?:\S{0,4}年|今年|明年)是[^\n]*$", before)
         if y:
             cut = max(s, cut - 200) + y.start() + (1 if before[y.start()] in "\n。" else 0)
-        if cut <= s + 5:
+        # A block opening on its year ("2023年是新征程的开局起步之年") is a plan throughout.
+        opening = text[s : min(cut, s + 160)]
+        if cut <= s + 5 or (b[3] is None and re.search(r"(?:^|[\n。])\s*(?:\S{2,4}年|今年|明年)是[^。\n]{0,30}之年", opening)):
             b[3] = "plan"
         else:
-            review_kind = "review" if _REVIEW_CUE.search(text, s, cut) or b[2] else b[3]
+            review_kind = b[3] or ("review" if _REVIEW_CUE.search(text, s, cut) or b[2] else None)
             blocks[i] = [s, cut, b[2], review_kind]
             blocks.insert(i + 1, [cut, e, heading_text_at(text, cut, 30), "plan"])
         for later in blocks[i + 2 :]:

@@ -1,0 +1,143 @@
+"""The curation admin: queue, one-screen curation through the services, bulk confirm, history."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from tracker import models
+
+pytestmark = pytest.mark.django_db
+
+
+def curate_url(pledge) -> str:
+    return reverse("admin:tracker_pledge_curate", args=[pledge.pk])
+
+
+def listed(response) -> list[int]:
+    return [pledge.pk for pledge in response.context["cl"].result_list]
+
+
+def test_queue_lists_lowest_confidence_first_and_filters(staff_curator, world):
+    url = reverse("admin:tracker_pledge_changelist")
+    everything = listed(staff_curator.get(url))
+    assert everything[:3] == [world.farmland.pk, world.station.pk, world.city_pledge.pk]
+
+    models.Verdict.objects.filter(pledge=world.farmland).update(override_status="fulfilled", override_reason="x")
+    todo = listed(staff_curator.get(url, {"curation": "todo"}))
+    assert world.farmland.pk not in todo and todo[0] == world.station.pk
+    assert listed(staff_curator.get(url, {"status": "missed"})) == [world.city_pledge.pk]
+    assert set(listed(staff_curator.get(url, {"document__jurisdiction__id__exact": world.hangzhou.pk}))) == {
+        world.city_pledge.pk
+    }
+    assert listed(staff_curator.get(url, {"plan_year": 2024})) == []
+
+
+def test_curation_page_shows_plan_and_spans_side_by_side_with_shared_words_marked(staff_curator, world):
+    response = staff_curator.get(curate_url(world.gdp))
+    assert response.status_code == 200
+    html = response.content.decode()
+    # The pledge and the review span both mark what they share: 地区生产总值增长5.
+    assert "<mark>地区生产总值增长5</mark>%左右" in html
+    assert "<mark>地区生产总值增长5</mark>.6%" in html
+    assert f'name="evidence_{world.gdp_evidence.pk}"' in html
+
+
+def test_staff_without_the_curate_permission_cannot_open_or_post(staff_reader, world):
+    assert staff_reader.get(curate_url(world.gdp)).status_code == 403
+    response = staff_reader.post(curate_url(world.gdp), {"action": "confirm", "verdict_version": 1})
+    assert response.status_code == 403
+    assert models.Verdict.objects.get(pledge=world.gdp).confirmed_at is None
+
+
+def test_one_save_rejects_a_span_and_overrides_the_status(staff_curator, curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.station)
+    response = staff_curator.post(curate_url(world.station), {
+        "action": "save",
+        "verdict_version": verdict.version,
+        f"evidence_{world.station_evidence.pk}": "reject",
+        f"evidence_version_{world.station_evidence.pk}": world.station_evidence.version,
+        "override_status": "dropped",
+        "override_reason": "主体完工不等于建成",
+    }, follow=True)
+    assert response.status_code == 200
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.override_reason, verdict.override_by) == ("dropped", "主体完工不等于建成", curator)
+    evidence = models.Evidence.objects.get(pk=world.station_evidence.pk)
+    assert (evidence.curation, evidence.curated_by) == ("rejected", curator)
+    last = verdict.history.first()
+    assert last.history_user == curator and last.override_status == "dropped"
+    assert "主体完工不等于建成" in response.content.decode()  # the history table on the page
+
+
+def test_a_stale_screen_saves_nothing(staff_curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.station)
+    old_version = verdict.version
+    # Another curator confirmed it meanwhile.
+    staff_curator.post(curate_url(world.station), {"action": "confirm", "verdict_version": old_version})
+    response = staff_curator.post(curate_url(world.station), {
+        "action": "save",
+        "verdict_version": old_version,
+        f"evidence_{world.station_evidence.pk}": "reject",
+        f"evidence_version_{world.station_evidence.pk}": world.station_evidence.version,
+        "override_status": "dropped",
+        "override_reason": "late",
+    }, follow=True)
+    assert "another curator changed this pledge" in response.content.decode()
+    verdict.refresh_from_db()
+    assert verdict.override_status == "" and verdict.confirmed_at is not None
+    # The span decision made in the same save was rolled back with it.
+    assert models.Evidence.objects.get(pk=world.station_evidence.pk).curation == ""
+
+
+def test_override_without_a_reason_is_refused_with_a_message(staff_curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.gdp)
+    response = staff_curator.post(curate_url(world.gdp), {
+        "action": "save", "verdict_version": verdict.version, "override_status": "missed", "override_reason": "",
+    }, follow=True)
+    assert "an override needs a reason" in response.content.decode()
+    assert models.Verdict.objects.get(pledge=world.gdp).status == "fulfilled"
+
+
+def test_add_evidence_by_offsets_from_the_screen(staff_curator, world):
+    start = world.review.text.index("超额完成任务")
+    staff_curator.post(curate_url(world.farmland), {
+        "action": "add", "start": start, "end": start + 6, "review_document": world.review.pk,
+    })
+    added = models.Evidence.objects.get(pledge=world.farmland)
+    assert (added.text, added.origin, added.curation) == ("超额完成任务", "curator", "accepted")
+
+
+def test_clear_override_restores_the_machine_status(staff_curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.farmland)
+    staff_curator.post(curate_url(world.farmland), {"action": "save", "verdict_version": verdict.version,
+                                                    "override_status": "fulfilled", "override_reason": "见审议稿"})
+    staff_curator.post(curate_url(world.farmland), {"action": "clear", "verdict_version": verdict.version + 1})
+    verdict.refresh_from_db()
+    assert (verdict.status, verdict.override_status) == ("dropped", "")
+
+
+def test_bulk_confirm_action(staff_curator, curator, world):
+    url = reverse("admin:tracker_pledge_changelist")
+    response = staff_curator.post(url, {
+        "action": "confirm_verdicts", "_selected_action": [world.gdp.pk, world.station.pk],
+    }, follow=True)
+    assert response.status_code == 200
+    confirmed = set(models.Verdict.objects.filter(confirmed_by=curator).values_list("pledge_id", flat=True))
+    assert confirmed == {world.gdp.pk, world.station.pk}
+
+
+def test_verdict_history_is_visible_in_the_admin(staff_curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.gdp)
+    staff_curator.post(curate_url(world.gdp), {"action": "confirm", "verdict_version": verdict.version})
+    response = staff_curator.get(reverse("admin:tracker_verdict_history", args=[verdict.pk]))
+    assert response.status_code == 200
+    assert "confirmed" in response.content.decode()
+
+
+def test_documents_in_the_admin_never_render_the_file(staff_curator, world, django_user_model):
+    superuser = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    staff_curator.force_login(superuser)
+    response = staff_curator.get(reverse("admin:tracker_document_change", args=[world.plan.pk]))
+    assert response.status_code == 200
+    assert "secret-bytes" not in response.content.decode()

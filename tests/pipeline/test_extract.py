@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from tracker.pipeline.extract import pledge_kind, pledges_extract
+from tracker.pipeline.segment import report_split
+
+PLAN = """各位代表：
+现在，我代表区人民政府向大会报告工作。
+一、2024年工作回顾
+过去一年，新建学校3所，地区生产总值增长5.6%。
+二、2025年工作安排
+今年经济社会发展的主要预期目标是：地区生产总值增长5%左右；城镇调查失业率控制在5.5%以内；居民收入增长与经济增长基本同步。
+（一）坚持稳中求进，推动高质量发展。深入学习贯彻党的二十大精神。新建高标准农田2万亩、提标4.5万亩。开工建设城东污水处理厂，建成市第一人民医院新院区。出台政府投资项目管理办法。启动城市更新试点。
+（二）保障和改善民生。办好十件民生实事：
+1.新增托位1000个。
+2.改造老旧小区30个。
+各位代表！让我们团结奋斗！
+"""
+
+
+def _pledges():
+    [report] = report_split(PLAN, 2025)
+    return PLAN, pledges_extract(PLAN, report)
+
+
+def test_pledge_text_is_the_exact_span_of_the_text() -> None:
+    text, pledges = _pledges()
+    assert pledges
+    for p in pledges:
+        assert text[p.start : p.end] == p.text
+
+
+def test_main_expected_targets_paragraph() -> None:
+    _, pledges = _pledges()
+    by_text = {p.text: p for p in pledges}
+    gdp = by_text["地区生产总值增长5%左右"]
+    assert gdp.kind == "target" and gdp.target is not None
+    assert (gdp.target.value, gdp.target.comparator, gdp.target.direction) == (5.0, "about", "floor")
+    jobless = by_text["城镇调查失业率控制在5.5%以内"]
+    assert jobless.target is not None and jobless.target.direction == "ceiling"
+    # A qualitative expected target is still a target (checked against the review).
+    assert by_text["居民收入增长与经济增长基本同步"].kind == "target"
+
+
+def test_two_figures_in_one_clause_are_two_pledges() -> None:
+    _, pledges = _pledges()
+    texts = [p.text for p in pledges]
+    assert "新建高标准农田2万亩" in texts
+    assert "提标4.5万亩" in texts
+
+
+def test_projects_actions_and_list_items() -> None:
+    _, pledges = _pledges()
+    kinds = {p.text: p.kind for p in pledges}
+    assert kinds["开工建设城东污水处理厂"] == "project"
+    assert kinds["出台政府投资项目管理办法"] == "action"
+    assert kinds["新增托位1000个"] == "target"
+    assert "改造老旧小区30个" in kinds
+
+
+def test_stances_slogans_headings_and_the_review_are_skipped() -> None:
+    _, pledges = _pledges()
+    texts = " ".join(p.text for p in pledges)
+    for not_a_pledge in ("坚持稳中求进", "深入学习贯彻", "让我们团结奋斗", "新建学校3所", "保障和改善民生"):
+        assert not_a_pledge not in texts
+
+
+def test_section_path_names_the_sub_heading() -> None:
+    _, pledges = _pledges()
+    p = next(p for p in pledges if p.text == "出台政府投资项目管理办法")
+    assert p.section_path.startswith("二、2025年工作安排 / （一）坚持稳中求进")
+
+
+def test_pledge_kind_rules() -> None:
+    assert pledge_kind("坚持和加强党的全面领导") is None
+    assert pledge_kind("以习近平新时代中国特色社会主义思想为指导") is None
+    assert pledge_kind("制定未来产业发展规划") == "action"
+    assert pledge_kind("建成广湛高铁") == "project"
+    assert pledge_kind("粮食产量保持在1.3万亿斤以上") == "target"

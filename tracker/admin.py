@@ -1,0 +1,349 @@
+"""Curation in the Django admin: a review queue, one screen per pledge, audit history everywhere.
+
+Every change goes through tracker.services (compare-and-set on the version the
+curator saw); the admin only collects the decision and reports the outcome.
+Rows the pipeline owns (documents, sections, pledges, machine verdicts) are read-only here.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from simple_history.admin import SimpleHistoryAdmin
+
+from tracker import selectors
+from tracker.highlight import highlight_html, shared_share
+from tracker.models import Document, Evidence, Jurisdiction, Pledge, Section, Status, Tracking, Verdict
+
+CURATE_PERMISSION = "tracker.curate_verdict"
+
+
+class ReadOnlyMixin:
+    """The pipeline writes these rows; editing them by hand would bypass the services."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+
+class SectionInline(ReadOnlyMixin, admin.TabularInline):
+    model = Section
+    fields = ["report_index", "kind", "heading", "year", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    show_change_link = False
+
+
+@admin.register(Document)
+class DocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["filename", "jurisdiction", "year", "state", "truncated", "near_duplicate_of", "created_at"]
+    list_filter = ["state", "year", "truncated", "jurisdiction__level"]
+    search_fields = ["filename", "title", "jurisdiction__name"]
+    # The bytes and the two full texts would make every page megabytes long.
+    exclude = ["original_file", "original_text", "text", "offset_map"]
+    readonly_fields = [
+        "jurisdiction", "year", "title", "source_url", "filename", "format", "encoding", "content_hash", "state",
+        "progress", "error", "warnings", "truncated", "near_duplicate_of", "near_duplicate_similarity",
+        "plan_report_index", "review_report_index", "created_at", "updated_at",
+    ]
+    inlines = [SectionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Document]:
+        return super().get_queryset(request).select_related("jurisdiction", "near_duplicate_of").defer(
+            "original_file", "original_text", "text", "offset_map"
+        )
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Status.choices
+
+    def queryset(self, request, queryset):
+        return selectors.pledges_with_status(queryset, [self.value()]) if self.value() else queryset
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = "curation"
+    parameter_name = "curation"
+
+    def lookups(self, request, model_admin):
+        return [("todo", "needs review"), ("confirmed", "confirmed"), ("overridden", "overridden")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "todo":
+            return queryset.filter(pk__in=selectors.review_queue().values("pk"))
+        if self.value() == "confirmed":
+            return queryset.filter(verdict__confirmed_at__isnull=False)
+        if self.value() == "overridden":
+            return queryset.filter(verdict__override_status__gt="")
+        return queryset
+
+
+@admin.action(description="Confirm the selected verdicts as they stand", permissions=["curate"])
+def confirm_verdicts(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    from tracker import services
+
+    model = queryset.model
+    verdict_ids = (
+        queryset.values_list("pk", flat=True) if model is Verdict
+        else Verdict.objects.filter(pledge__in=queryset).values_list("pk", flat=True)
+    )
+    confirmed = 0
+    for verdict_id in verdict_ids:
+        # No expected version: the curator is confirming what the list showed, row by row.
+        services.verdict_confirm(verdict_id=verdict_id, user=request.user, expected_version=None)
+        confirmed += 1
+    skipped = queryset.count() - confirmed
+    modeladmin.message_user(request, f"Confirmed {confirmed} verdicts.", messages.SUCCESS)
+    if skipped > 0:
+        modeladmin.message_user(request, f"{skipped} pledges have no verdict yet and were skipped.", messages.WARNING)
+
+
+class CurateMixin:
+    def has_curate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm(CURATE_PERMISSION)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        # A curator needs to see the queue without also holding the generic view permissions.
+        return super().has_view_permission(request, obj) or self.has_curate_permission(request)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return super().has_module_permission(request) or self.has_curate_permission(request)
+
+
+@admin.register(Pledge)
+class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """The review queue: least confident machine verdicts first."""
+
+    list_display = ["short_text", "jurisdiction", "plan_year", "kind", "status", "confidence", "curation", "curate_link"]
+    list_filter = [QueueFilter, StatusFilter, "document__jurisdiction", "plan_year", "kind"]
+    search_fields = ["text", "document__jurisdiction__name"]
+    list_per_page = 50
+    actions = [confirm_verdicts]
+    ordering = ["verdict__confidence", "pk"]
+    readonly_fields = [
+        "document", "section", "plan_year", "text", "start", "end", "kind", "section_path", "target_metric",
+        "target_value", "target_value_max", "target_unit", "target_comparator", "target_direction",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Pledge]:
+        return selectors.pledge_queryset().defer(
+            "document__original_file", "document__original_text", "document__text", "document__offset_map"
+        )
+
+    @admin.display(description="pledge")
+    def short_text(self, pledge: Pledge) -> str:
+        return pledge.text[:60]
+
+    @admin.display(description="government", ordering="document__jurisdiction__name")
+    def jurisdiction(self, pledge: Pledge) -> str:
+        return pledge.document.jurisdiction.name
+
+    @admin.display(description="status", ordering="verdict__status")
+    def status(self, pledge: Pledge) -> str:
+        verdict = _verdict(pledge)
+        return verdict.status if verdict else Status.PENDING
+
+    @admin.display(description="confidence", ordering="verdict__confidence")
+    def confidence(self, pledge: Pledge) -> str:
+        verdict = _verdict(pledge)
+        return f"{verdict.confidence:.2f}" if verdict else "–"
+
+    @admin.display(description="curation")
+    def curation(self, pledge: Pledge) -> str:
+        verdict = _verdict(pledge)
+        if verdict is None:
+            return "not tracked"
+        if verdict.override_status:
+            return f"overridden ({verdict.machine_status} → {verdict.override_status})"
+        return "confirmed" if verdict.confirmed_at else "needs review"
+
+    @admin.display(description="")
+    def curate_link(self, pledge: Pledge) -> str:
+        return format_html('<a href="{}">curate →</a>', reverse("admin:tracker_pledge_curate", args=[pledge.pk]))
+
+    def get_urls(self):
+        urls = super().get_urls()
+        curate = path("<int:pledge_id>/curate/", self.admin_site.admin_view(self.curate_view),
+                      name="tracker_pledge_curate")
+        return [curate, *urls]
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        extra_context = {**(extra_context or {}), "curate_url": reverse("admin:tracker_pledge_curate", args=[object_id])}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def curate_view(self, request: HttpRequest, pledge_id: int) -> HttpResponse:
+        if not self.has_curate_permission(request):
+            raise PermissionDenied
+        pledge = get_object_or_404(selectors.pledge_queryset(), pk=pledge_id)
+        here = reverse("admin:tracker_pledge_curate", args=[pledge_id])
+        if request.method == "POST":
+            self._curate_post(request, pledge)
+            return HttpResponseRedirect(request.POST.get("next") or here)
+        return TemplateResponse(request, "admin/tracker/pledge/curate.html", self._curate_context(request, pledge))
+
+    def _curate_post(self, request: HttpRequest, pledge: Pledge) -> None:
+        from tracker import services
+
+        post = request.POST
+        verdict = _verdict(pledge)
+        version = _int(post.get("verdict_version"))
+        try:
+            # One save applies every decision on the screen, or none of them.
+            with transaction.atomic():
+                if post.get("action") == "add":
+                    services.evidence_add(
+                        pledge_id=pledge.pk, start=_int(post.get("start"), -1), end=_int(post.get("end"), -1),
+                        user=request.user, review_document_id=_int(post.get("review_document")) or None,
+                    )
+                    self.message_user(request, "Evidence added.", messages.SUCCESS)
+                    return
+                if verdict is None:
+                    raise services.CurationError("this pledge has not been tracked yet")
+                if post.get("action") == "confirm":
+                    services.verdict_confirm(verdict_id=verdict.pk, user=request.user, expected_version=version)
+                elif post.get("action") == "clear":
+                    services.verdict_override_clear(verdict_id=verdict.pk, user=request.user, expected_version=version)
+                else:
+                    changed = self._save_decisions(request, verdict, version)
+                    if not changed:
+                        self.message_user(request, "Nothing to save.", messages.INFO)
+                        return
+            self.message_user(request, "Saved.", messages.SUCCESS)
+        except services.StaleVersion:
+            self.message_user(
+                request,
+                "Not saved: another curator changed this pledge after you opened it. The page shows their version now.",
+                messages.ERROR,
+            )
+        except (services.CurationError, Evidence.DoesNotExist, Document.DoesNotExist) as exc:
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+
+    def _save_decisions(self, request: HttpRequest, verdict: Verdict, version: int | None) -> bool:
+        from tracker import services
+
+        changed = False
+        for key, decision in request.POST.items():
+            if not key.startswith("evidence_") or decision not in {"accept", "reject"}:
+                continue
+            evidence_id = _int(key.removeprefix("evidence_"))
+            services.evidence_curate(
+                evidence_id=evidence_id, accept=decision == "accept", user=request.user,
+                expected_version=_int(request.POST.get(f"evidence_version_{evidence_id}")),
+            )
+            changed = True
+        status = request.POST.get("override_status", "")
+        if status:
+            services.verdict_override(
+                verdict_id=verdict.pk, status=status, reason=request.POST.get("override_reason", ""),
+                user=request.user, expected_version=version,
+            )
+            changed = True
+        return changed
+
+    def _curate_context(self, request: HttpRequest, pledge: Pledge) -> dict:
+        verdict = _verdict(pledge)
+        candidates = list(selectors.pledge_candidates(pledge.pk))
+        words = "".join(c.text for c in candidates if c.curation != "rejected")
+        rows = [
+            {
+                "evidence": c,
+                "html": mark_safe(highlight_html(c.text, pledge.text)),  # highlight_html escapes the text
+                "overlap": round(100 * shared_share(c.text, pledge.text)),
+            }
+            for c in candidates
+        ]
+        queue = selectors.review_queue().values_list("pk", flat=True)
+        next_id = next((pk for pk in queue.filter(verdict__confidence__gte=verdict.confidence).exclude(pk=pledge.pk)[:1]),
+                       None) if verdict else None
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Curate pledge {pledge.pk}",
+            "pledge": pledge,
+            "verdict": verdict,
+            "pledge_html": mark_safe(highlight_html(pledge.text, words)),  # highlight_html escapes the text
+            "rows": rows,
+            "statuses": Status.choices,
+            "history": selectors.verdict_history(verdict.pk)[:30] if verdict else [],
+            "next_url": reverse("admin:tracker_pledge_curate", args=[next_id]) if next_id else None,
+            "queue_url": reverse("admin:tracker_pledge_changelist") + "?curation=todo",
+        }
+
+
+def _verdict(pledge: Pledge) -> Verdict | None:
+    try:
+        return pledge.verdict
+    except Verdict.DoesNotExist:
+        return None
+
+
+def _int(raw: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(raw) if raw not in (None, "") else default
+    except ValueError:
+        return default
+
+
+@admin.register(Verdict)
+class VerdictAdmin(CurateMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    """Read-only with its full history: changes are made on the pledge curation screen."""
+
+    list_display = ["pledge", "status", "machine_status", "override_status", "confidence", "confirmed_at", "version"]
+    list_filter = ["status", "machine_status", "pledge__plan_year", "pledge__document__jurisdiction"]
+    search_fields = ["pledge__text"]
+    actions = [confirm_verdicts]
+    history_list_display = ["status", "override_status", "override_reason", "confidence", "version"]
+    readonly_fields = [
+        "pledge", "review_document", "machine_status", "machine_confidence", "machine_actual", "override_status",
+        "override_reason", "override_by", "override_at", "confirmed_by", "confirmed_at", "status", "confidence",
+        "version",
+    ]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Verdict]:
+        return super().get_queryset(request).select_related("pledge")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    list_display = ["pledge", "text", "score", "origin", "curation", "curated_by", "version"]
+    list_filter = ["origin", "curation"]
+    search_fields = ["text", "pledge__text"]
+    history_list_display = ["curation", "version"]
+    readonly_fields = ["pledge", "review_document", "text", "start", "end", "score", "origin", "curation",
+                       "curated_by", "curated_at", "version"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Evidence]:
+        return super().get_queryset(request).select_related("pledge", "curated_by")
+
+
+@admin.register(Tracking)
+class TrackingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["plan_document", "plan_year", "review_document", "state", "progress", "finished_at"]
+    list_filter = ["state", "plan_year"]
+    readonly_fields = ["plan_document", "review_document", "plan_year", "state", "progress", "error", "started_at",
+                       "finished_at"]

@@ -1,0 +1,293 @@
+"""Server-rendered pages for journalists. Reads come from tracker.selectors; no logic here.
+
+Every page is public and cacheable by URL: filters are GET parameters and the
+language comes from the reader's switch, never from the browser.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.http import require_GET
+
+from tracker import selectors
+from tracker.dashboard import tables
+from tracker.dashboard.forms import CompareForm, PledgeFilterForm, SearchForm
+from tracker.models import Jurisdiction, Pledge, Status
+
+PAGE_SIZE = 50
+# The dropped list leads the scorecard; beyond this many the reader follows the filtered list.
+DROPPED_SHOWN = 30
+TARGETS_SHOWN = 200
+
+
+def _pledge_url(request: HttpRequest):
+    base = request.build_absolute_uri(reverse("dashboard:pledge", args=[0]))[: -len("0/")]
+    return lambda pk: f"{base}{pk}/"
+
+
+def _tracked_pair(jurisdiction_id: int, plan_year: int) -> tuple[Jurisdiction, list[int]]:
+    jurisdiction = get_object_or_404(Jurisdiction, pk=jurisdiction_id)
+    years = selectors.plan_years_of(jurisdiction_id)
+    if plan_year not in years:
+        raise Http404("no pledges of this government for this plan year")
+    return jurisdiction, years
+
+
+def _embed_url(request: HttpRequest, name: str, args: list | None = None, query: dict | None = None) -> str:
+    """Absolute iframe URL; it names the current language because an iframe on another site gets no cookie."""
+    params = {**(query or {}), "lang": translation.get_language()}
+    return request.build_absolute_uri(reverse(name, args=args)) + "?" + urlencode(params, doseq=True)
+
+
+def _embed_language(request: HttpRequest) -> str:
+    wanted = request.GET.get("lang", "")
+    return wanted if wanted in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/home.html", {"tracked": selectors.dashboard_governments(), "form": SearchForm()})
+
+
+@require_GET
+def home_csv(request: HttpRequest) -> HttpResponse:
+    rows = (
+        [
+            row["jurisdiction"].pk,
+            row["jurisdiction"].name,
+            row["jurisdiction"].level,
+            row["plan_year"],
+            *tables.scorecard_cells(row["scorecard"]),
+        ]
+        for row in selectors.dashboard_governments()
+    )
+    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS]
+    return tables.csv_response("governments.csv", header, rows)
+
+
+def _search_pledges(request: HttpRequest):
+    form = SearchForm(request.GET)
+    filters = form.filters()
+    query = (filters.get("q") or "").strip()
+    pledges = None
+    if query:
+        pledges = selectors.pledge_search(
+            query, jurisdiction_id=filters.get("jurisdiction"), plan_year=filters.get("year"), status=filters.get("status")
+        )
+    return form, query, pledges
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    form, query, pledges = _search_pledges(request)
+    page = _page(request, pledges) if pledges is not None else None
+    return render(request, "dashboard/search.html", {"form": form, "query": query, "page": page})
+
+
+@require_GET
+def search_csv(request: HttpRequest) -> HttpResponse:
+    _, _, pledges = _search_pledges(request)
+    rows = tables.pledge_rows(pledges.iterator(chunk_size=2000), _pledge_url(request)) if pledges is not None else []
+    return tables.csv_response("pledges-search.csv", tables.PLEDGE_COLUMNS, rows)
+
+
+@require_GET
+def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> HttpResponse:
+    jurisdiction, years = _tracked_pair(jurisdiction_id, plan_year)
+    card = selectors.scorecard(jurisdiction_id, plan_year)
+    sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
+    form = PledgeFilterForm(request.GET, sections=sections)
+    filters = form.filters()
+    pledges = selectors.scorecard_pledges(
+        jurisdiction_id,
+        plan_year,
+        status=filters.get("status"),
+        kind=filters.get("kind"),
+        section_id=filters.get("section"),
+        query=filters.get("q"),
+    )
+    dropped = list(selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)[: DROPPED_SHOWN + 1])
+    targets = list(selectors.scorecard_targets(jurisdiction_id, plan_year)[: TARGETS_SHOWN + 1])
+    context = {
+        "jurisdiction": jurisdiction,
+        "plan_year": plan_year,
+        "years": years,
+        "scorecard": card,
+        "sections": sections,
+        "dropped": dropped[:DROPPED_SHOWN],
+        "dropped_more": len(dropped) > DROPPED_SHOWN,
+        "targets": targets[:TARGETS_SHOWN],
+        "targets_more": len(targets) > TARGETS_SHOWN,
+        "form": form,
+        "filtered": any(filters.values()),
+        "page": _page(request, pledges),
+        "status_chart": tables.status_chart(card),
+        "section_chart_height": tables.chart_height(len(sections)),
+        "embed_status_url": _embed_url(request, "dashboard:embed_scorecard", [jurisdiction_id, plan_year]),
+        "embed_sections_url": _embed_url(request, "dashboard:embed_scorecard_chart", [jurisdiction_id, plan_year, "sections"]),
+        "section_chart": tables.stacked_chart([s.heading[:24] for s in sections], [s.scorecard for s in sections], shares=False),
+    }
+    return render(request, "dashboard/scorecard.html", context)
+
+
+@require_GET
+def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, table: str) -> HttpResponse:
+    jurisdiction, _ = _tracked_pair(jurisdiction_id, plan_year)
+    filename = f"{jurisdiction.pk}-{plan_year}-{table}.csv"
+    if table == "statuses":
+        card = selectors.scorecard(jurisdiction_id, plan_year)
+        rows = ([s.value, card.counts.get(s, 0), f"{card.shares.get(s, 0.0):.4f}"] for s in selectors.STATUS_ORDER)
+        return tables.csv_response(filename, ["status", "count", "share"], rows)
+    if table == "sections":
+        rows = tables.section_rows(selectors.scorecard_sections(jurisdiction_id, plan_year))
+        return tables.csv_response(filename, ["section_id", "section", *tables.SCORECARD_COLUMNS], rows)
+    if table == "pledges":
+        filters = PledgeFilterForm(request.GET).filters()
+        pledges = selectors.scorecard_pledges(
+            jurisdiction_id,
+            plan_year,
+            status=filters.get("status"),
+            kind=filters.get("kind"),
+            section_id=filters.get("section"),
+            query=filters.get("q"),
+        )
+    elif table == "dropped":
+        pledges = selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)
+    elif table == "targets":
+        pledges = selectors.scorecard_targets(jurisdiction_id, plan_year)
+    else:
+        raise Http404("unknown table")
+    rows = tables.pledge_rows(pledges.iterator(chunk_size=2000), _pledge_url(request))
+    return tables.csv_response(filename, tables.PLEDGE_COLUMNS, rows)
+
+
+@require_GET
+def pledge(request: HttpRequest, pledge_id: int) -> HttpResponse:
+    try:
+        item = selectors.pledge_page_detail(pledge_id)
+    except Pledge.DoesNotExist as exc:
+        raise Http404("no such pledge") from exc
+    evidence = list(selectors.pledge_evidence(item))
+    before, after = selectors.pledge_context(item)
+    context = {
+        "pledge": item,
+        "verdict": getattr(item, "verdict", None),
+        "evidence": evidence,
+        "evidence_texts": [e.text for e in evidence],
+        "context_before": before,
+        "context_after": after,
+        "history": selectors.pledge_history(item),
+        "permalink": request.build_absolute_uri(reverse("dashboard:pledge", args=[item.pk])),
+    }
+    return render(request, "dashboard/pledge.html", context)
+
+
+@require_GET
+def pledge_csv(request: HttpRequest, pledge_id: int, table: str) -> HttpResponse:
+    item = get_object_or_404(selectors.pledge_queryset(), pk=pledge_id)
+    if table == "evidence":
+        rows = (
+            [e.pk, e.review_document_id, e.start, e.end, e.score, e.origin, e.curation, e.text]
+            for e in selectors.pledge_evidence(item)
+        )
+        header = ["evidence_id", "review_document_id", "start", "end", "score", "origin", "curation", "text"]
+    elif table == "history":
+        rows = (
+            [
+                h.history_date.isoformat(),
+                h.history_user.get_username() if h.history_user else "",
+                h.history_type,
+                h.status,
+                h.machine_status,
+                h.override_status,
+                h.override_reason,
+                h.confidence,
+            ]
+            for h in selectors.pledge_history(item)
+        )
+        header = ["when", "who", "change", "status", "machine_status", "override_status", "override_reason", "confidence"]
+    else:
+        raise Http404("unknown table")
+    return tables.csv_response(f"pledge-{item.pk}-{table}.csv", header, rows)
+
+
+def _comparison(request: HttpRequest) -> dict:
+    years = selectors.comparison_years()
+    tracked = [row["jurisdiction"] for row in selectors.dashboard_governments()]
+    form = CompareForm(request.GET, years=years, jurisdictions=sorted(tracked, key=lambda j: j.name))
+    filters = form.filters()
+    year = filters.get("year") or (years[0] if years else None)
+    sort, descending = filters.get("sort") or "name", filters.get("dir") == "desc"
+    rows = (
+        selectors.comparison_table(
+            year, level=filters.get("level") or None, jurisdiction_ids=filters.get("j") or None, sort=sort, descending=descending
+        )
+        if year
+        else []
+    )
+    return {"form": form, "year": year, "rows": rows, "sort": sort, "descending": descending}
+
+
+def _comparison_chart(rows: list) -> dict:
+    return tables.stacked_chart([j.name for j, _ in rows], [card for _, card in rows], shares=True)
+
+
+@require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    context = _comparison(request)
+    context["chart"] = _comparison_chart(context["rows"])
+    context["columns"] = selectors.STATUS_ORDER
+    context["chart_height"] = tables.chart_height(len(context["rows"]))
+    context["embed_url"] = _embed_url(request, "dashboard:embed_compare", query=dict(request.GET.lists()))
+    return render(request, "dashboard/compare.html", context)
+
+
+@require_GET
+def compare_csv(request: HttpRequest) -> HttpResponse:
+    context = _comparison(request)
+    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS]
+    return tables.csv_response(f"compare-{context['year']}.csv", header, tables.comparison_rows(context["rows"], context["year"]))
+
+
+# --- embeds: the chart alone, for an iframe on a newsroom's page --------------------
+
+
+@require_GET
+@xframe_options_exempt
+def embed_scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int, chart: str = "status") -> HttpResponse:
+    if chart not in {"status", "sections"}:
+        raise Http404("unknown chart")
+    jurisdiction, _ = _tracked_pair(jurisdiction_id, plan_year)
+    # The language comes from the URL (?lang=), not a cookie: the iframe lives on someone else's page.
+    with translation.override(_embed_language(request)):
+        if chart == "sections":
+            sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
+            data = tables.stacked_chart([s.heading[:24] for s in sections], [s.scorecard for s in sections], shares=False)
+        else:
+            data = tables.status_chart(selectors.scorecard(jurisdiction_id, plan_year))
+        source = request.build_absolute_uri(reverse("dashboard:scorecard", args=[jurisdiction_id, plan_year]))
+        context = {"chart": data, "title": f"{jurisdiction.name} {plan_year}", "source": source}
+        return render(request, "dashboard/embed.html", context)
+
+
+@require_GET
+@xframe_options_exempt
+def embed_compare(request: HttpRequest) -> HttpResponse:
+    with translation.override(_embed_language(request)):
+        context = _comparison(request)
+        query = {key: values for key, values in request.GET.lists() if key != "lang"}
+        source = request.build_absolute_uri(reverse("dashboard:compare")) + (f"?{urlencode(query, doseq=True)}" if query else "")
+        chart = _comparison_chart(context["rows"])
+        return render(request, "dashboard/embed.html", {"chart": chart, "title": str(context["year"] or ""), "source": source})
