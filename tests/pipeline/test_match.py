@@ -130,3 +130,23 @@ def test_five_year_review_stands_in_when_the_year_has_no_review():
     # with a review of the year present, the five-year review is not used
     secs.append(SectionSpan("review", "2017年回顾", 0, 5, 2017))
     assert not any(s.five_year for s in review_spans_split(text, secs, 2017))
+
+
+def test_candidates_do_not_depend_on_pairs_seen_before():
+    """Re-running a pair in a worker that has judged others gives the same result."""
+    spans = review_spans_split(REVIEW, sections(), 2025)
+    pledges = [pledge("建成省儿童医院新院区"), pledge("推进“城市轨道交通三号线”建设")]
+
+    def scores():
+        return [[(c.span.start, c.score) for c in cs] for cs in candidates_find(pledges, spans)]
+
+    first = scores()
+    other = "推进“省儿童医”试点，“交通三号”建设。"
+    candidates_find([pledge(other)], [ReviewSpanFor(other)])
+    assert scores() == first
+
+
+def ReviewSpanFor(text: str):  # noqa: N802 - reads like the type it builds
+    from tracker.pipeline.match import ReviewSpan
+
+    return ReviewSpan(text, 0, len(text), "sentence", 0)

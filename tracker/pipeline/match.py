@@ -64,16 +64,18 @@ def _words_cut(texts: Sequence[str], extra: Sequence[str]) -> list[list[str]]:
     tok = _tokenizer
     total = tok.total
     new_keys: list[str] = []
+    was_prefix: list[str] = []  # known only as the start of longer words (frequency 0)
     for w in extra:
         if MIN_WORD_CHARS <= len(w) <= 12 and not tok.FREQ.get(w):
+            if w in tok.FREQ:
+                was_prefix.append(w)
             new_keys += [w[: i + 1] for i in range(len(w)) if w[: i + 1] not in tok.FREQ]
             tok.add_word(w, freq=2000)
     try:
         return [[w for w in tok.lcut(t) if len(w) >= MIN_WORD_CHARS and WORDISH.match(w)] for t in texts]
     finally:
-        for w in extra:
-            if w in tok.FREQ and w not in new_keys and tok.FREQ[w] == 2000:
-                tok.FREQ[w] = 0  # was a zero-frequency prefix before this call
+        for w in was_prefix:
+            tok.FREQ[w] = 0
         for k in new_keys:
             tok.FREQ.pop(k, None)
         tok.total = total

@@ -77,6 +77,7 @@ class _Heading:
 
 
 def heading_text_at(text: str, pos: int, limit: int = 60) -> str:
+    """The heading starting at ``pos``: its line, or its first clause when glued to the body."""
     line_end = text.find("\n", pos)
     if line_end == -1:
         line_end = len(text)

@@ -7,7 +7,6 @@ import re
 from .types import Target
 
 _CN_NUM_CHARS = "零〇一二两三四五六七八九十百千万亿点"
-_MULTIPLIERS = ("万亿", "亿", "万", "千", "百")
 
 # Units that make a number a checkable quantity; prefixes 万/亿 are kept in the unit.
 _UNITS = (
