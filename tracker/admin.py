@@ -280,11 +280,14 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
         queue = selectors.review_queue().values_list("pk", flat=True)
         next_id = next((pk for pk in queue.filter(verdict__confidence__gte=verdict.confidence).exclude(pk=pledge.pk)[:1]),
                        None) if verdict else None
+        before, after = selectors.pledge_context(pledge, chars=160)
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": f"Curate pledge {pledge.pk}",
             "pledge": pledge,
+            "context_before": before,
+            "context_after": after,
             "verdict": verdict,
             "pledge_html": mark_safe(highlight_html(pledge.text, words)),  # highlight_html escapes the text
             "rows": rows,

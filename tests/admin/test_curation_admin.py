@@ -41,6 +41,8 @@ def test_curation_page_shows_plan_and_spans_side_by_side_with_shared_words_marke
     assert "<mark>地区生产总值增长5</mark>%左右" in html
     assert "<mark>地区生产总值增长5</mark>.6%" in html
     assert f'name="evidence_{world.gdp_evidence.pk}"' in html
+    # The pledge sits in its plan text: the heading before it and the next pledge after it.
+    assert "二、2025年工作安排" in html and "。新建高标准农田2万亩。" in html
 
 
 def test_staff_without_the_curate_permission_cannot_open_or_post(staff_reader, world):

@@ -171,3 +171,20 @@ def test_browsable_api_renders_for_a_logged_in_curator(curator, world, url):
 def test_pledge_detail_in_the_browsable_api(anon, world):
     response = anon.get(f"/api/pledges/{world.gdp.pk}/", HTTP_ACCEPT="text/html")
     assert response.status_code == 200 and "地区生产总值增长5%左右" in response.content.decode()
+
+
+def test_fast_list_rows_are_exactly_the_documented_serializer_rows(anon, world):
+    from rest_framework.test import APIRequestFactory
+
+    from tracker import selectors
+    from tracker.api.serializers import PledgeSerializer
+
+    models.Verdict.objects.filter(pledge=world.station).update(override_status="fulfilled", override_reason="完工")
+    models.Verdict.objects.filter(pledge=world.farmland).delete()  # a pledge never judged reads as pending
+    listed = anon.get("/api/pledges/", {"ordering": "id"}).json()["results"]
+    request = APIRequestFactory().get("/api/pledges/")
+    pledges = selectors.pledge_api_queryset().filter(pk__in=[row["id"] for row in listed]).order_by("id")
+    expected = PledgeSerializer(pledges, many=True, context={"request": request}).data
+    assert listed == [dict(row) for row in expected]
+    assert {row["id"]: row["overridden"] for row in listed}[world.station.pk] is True
+    assert {row["id"]: row["status"] for row in listed}[world.farmland.pk] == "pending"

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 # Loaded through the app itself, so the schema tested is the one served at /api/schema/.
 schema = schemathesis.from_wsgi("/api/schema/?format=json", application).include(method="GET")
+writes = schemathesis.from_wsgi("/api/schema/?format=json", application).include(method=["POST", "DELETE"])
 
 CHECKS = (not_a_server_error, response_schema_conformance, content_type_conformance)
 
@@ -51,6 +52,21 @@ def auth_headers(request, db) -> dict[str, str]:
 )
 def test_fuzzed_reads_conform(case, world, auth_headers, keep_test_connection):
     response = case.call_wsgi(headers=auth_headers)
+    case.validate_response(response, checks=CHECKS)
+
+
+@writes.parametrize()
+@settings(
+    max_examples=4,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+def test_fuzzed_writes_as_curator_never_5xx(case, world, curator, keep_test_connection):
+    token, _ = Token.objects.get_or_create(user=curator)
+    response = case.call_wsgi(headers={"Authorization": f"Token {token.key}"})
     case.validate_response(response, checks=CHECKS)
 
 

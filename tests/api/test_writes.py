@@ -61,6 +61,7 @@ def test_track_a_pair_queues_one_task(reader_client, world, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = reader_client.post("/api/trackings/", {"plan_document": world.plan.pk}, format="json")
     assert response.status_code == 202 and len(callbacks) == 1
+    assert response["Location"].endswith(f"/api/trackings/?plan_document={world.plan.pk}")
 
 
 def test_token_endpoint_returns_a_working_token(anon, curator):
@@ -109,7 +110,9 @@ def test_processing_after_upload_moves_the_document_out_of_queued(reader_client,
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(reader_client, "nb-2025.txt", PLAN_TEXT.encode())
     state = reader_client.get(response.json()["poll_url"]).json()
-    assert state["state"] in {"done", "failed"} and state["progress"] == 100
+    assert (state["state"], state["progress"], state["error"]) == ("done", 100, "")
+    pledges = reader_client.get("/api/pledges/", {"document": state["id"]}).json()
+    assert pledges["count"] == state["pledge_count"] > 0
 
 
 @pytest.mark.parametrize(

@@ -76,3 +76,27 @@ def test_pledge_kind_rules() -> None:
     assert pledge_kind("制定未来产业发展规划") == "action"
     assert pledge_kind("建成广湛高铁") == "project"
     assert pledge_kind("粮食产量保持在1.3万亿斤以上") == "target"
+
+
+def _plan_pledges(body: str):
+    text = f"二、2025年工作安排\n{body}\n"
+    [report] = report_split(text, 2025)
+    return pledges_extract(text, report)
+
+
+def test_generic_lead_in_joins_the_figure_it_introduces() -> None:
+    [p] = _plan_pledges("提升县城承载能力，滚动推进重大项目500个以上。")
+    assert p.text == "提升县城承载能力，滚动推进重大项目500个以上"
+    assert p.kind == "target" and p.target is not None and p.target.value == 500
+
+
+def test_paired_figures_with_fenbie_are_not_cut() -> None:
+    [p] = _plan_pledges("护理补贴标准分别从每人每月202元、270元提高到209元、280元。")
+    assert p.target is not None and p.target.value == 209
+
+
+def test_forecasts_and_deltas_are_not_pledges() -> None:
+    texts = [
+        p.text for p in _plan_pledges("拟安排地方政府专项债券3.9万亿元，比上年增加1000亿元。预计今年高校毕业生超过1170万人。")
+    ]
+    assert texts == ["拟安排地方政府专项债券3.9万亿元"]

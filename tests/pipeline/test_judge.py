@@ -174,3 +174,16 @@ def test_judge_never_fails_and_offsets_hold(review: str):
         assert v.status in ("fulfilled", "partial", "missed", "dropped")
         assert 0.0 <= v.confidence <= 1.0
         assert all(review[e.start : e.end] == e.text for e in v.evidence)
+
+
+def test_a_namesake_pledge_is_explained_away():
+    review = "一、2025年工作回顾\n加强社会治安综合治理体系建设，刑事案件下降12%。新建5G基站2万个。\n"
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(review), 2025)]
+    alone = pledges_judge([p("加强流域综合治理体系建设", "action")], review, secs, 2025)[0]
+    both = pledges_judge(
+        [p("加强社会治安综合治理体系建设", "action"), p("加强流域综合治理体系建设", "action")], review, secs, 2025
+    )
+    assert both[0].status == "fulfilled"
+    # on its own the near namesake would pass; beside the pledge the clause is about, it does not
+    assert alone.status == "fulfilled"
+    assert both[1].status == "dropped"

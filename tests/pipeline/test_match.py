@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.pipeline.match import bigrams, candidates_find, review_spans_split, text_fold
+from tracker.pipeline.match import ReviewSpan, bigrams, candidates_find, review_spans_split, text_fold
 from tracker.pipeline.types import PledgeSpan, SectionSpan
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -142,11 +142,5 @@ def test_candidates_do_not_depend_on_pairs_seen_before():
 
     first = scores()
     other = "推进“省儿童医”试点，“交通三号”建设。"
-    candidates_find([pledge(other)], [ReviewSpanFor(other)])
+    candidates_find([pledge(other)], [ReviewSpan(other, 0, len(other), "sentence", 0)])
     assert scores() == first
-
-
-def ReviewSpanFor(text: str):  # noqa: N802 - reads like the type it builds
-    from tracker.pipeline.match import ReviewSpan
-
-    return ReviewSpan(text, 0, len(text), "sentence", 0)

@@ -145,9 +145,10 @@ class EvidenceFilter(filters.FilterSet):
 
 class TrackingFilter(filters.FilterSet):
     jurisdiction = IdFilter(field_name="plan_document__jurisdiction_id")
+    plan_document = IdFilter(field_name="plan_document_id")
     plan_year = YearFilter()
     state = filters.ChoiceFilter(choices=ProcessingState.choices)
 
     class Meta:
         model = Tracking
-        fields = ["jurisdiction", "plan_year", "state"]
+        fields = ["jurisdiction", "plan_document", "plan_year", "state"]

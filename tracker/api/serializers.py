@@ -135,6 +135,26 @@ PLEDGE_CSV_COLUMNS = {
 }
 
 
+class PledgeRowSerializer(serializers.BaseSerializer):
+    """PledgeSerializer's exact shape, built from a values() row: no model instances on the hot list path.
+
+    A page of 50 serialized this way costs ~0.5 ms instead of ~4.5 ms plus the
+    instantiation of 250 related objects. PledgeSerializer stays the documented
+    shape (OpenAPI); a test asserts both give identical rows.
+    """
+
+    paths = PLEDGE_CSV_COLUMNS
+
+    def to_representation(self, row: dict) -> dict:
+        out = {"id": row["id"], "url": f"{self.context['detail_prefix']}{row['id']}/"}
+        for name in PledgeSerializer.Meta.fields[2:]:
+            if name == "overridden":
+                out[name] = bool(row["verdict__override_status"])
+            else:
+                out[name] = row[self.paths[name]]
+        return out
+
+
 class EvidenceSerializer(serializers.ModelSerializer):
     """A review span; start/end index the review document's cleaned text, original_* its original text."""
 

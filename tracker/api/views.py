@@ -384,6 +384,14 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.PledgeSerializer if self.action == "list" else s.PledgeDetailSerializer
 
+    def list(self, request: Request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "json":
+            return super().list(request, *args, **kwargs)  # CSV stream, browsable API
+        rows = self.filter_queryset(self.get_queryset()).values(*s.PLEDGE_CSV_COLUMNS.values())
+        page = self.paginate_queryset(rows)
+        context = {"detail_prefix": request.build_absolute_uri(reverse("api:pledge-list"))}
+        return self.get_paginated_response(s.PledgeRowSerializer(page, many=True, context=context).data)
+
     def get_permissions(self):
         if self.action in {"override", "confirm", "evidence_add"}:
             return [CuratorPermission()]
@@ -720,7 +728,7 @@ class TrackingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         request=s.TrackPairSerializer,
         responses={202: s.TrackAcceptedSerializer, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE},
         examples=[OpenApiExample("pair", value={"plan_document": 7, "plan_year": 2025}, request_only=True),
-                  OpenApiExample("queued", value={"queued": 1, "poll_url": "https://example.org/api/trackings/?plan_year=2025"},
+                  OpenApiExample("queued", value={"queued": 1, "poll_url": "https://example.org/api/trackings/?plan_document=7"},
                                  response_only=True)],
     )
     def create(self, request: Request) -> Response:
@@ -731,7 +739,7 @@ class TrackingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         plan = form.validated_data["plan_document"]
         plan_year = form.validated_data.get("plan_year") or plan.year
         tasks.pair_track_task.delay_on_commit(plan.pk, plan_year)
-        poll = request.build_absolute_uri(reverse("api:tracking-list")) + f"?plan_year={plan_year}"
+        poll = request.build_absolute_uri(reverse("api:tracking-list")) + f"?plan_document={plan.pk}"
         return Response({"queued": 1, "poll_url": poll}, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})
 
     @extend_schema(

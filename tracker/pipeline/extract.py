@@ -177,6 +177,9 @@ def pledge_kind(clause: str, threshold: int = PLEDGE_THRESHOLD) -> str | None:
     """'target', 'project', 'action' or None when the clause is a stance or slogan."""
     if len(clause) < 4 or len(clause) > 90:
         return None
+    # A forecast (预计…) or the delta of the figure before it (比上年增加…) promises nothing new.
+    if re.match(r"(?:预计|比上年|比去年|较上年|同比)", clause):
+        return None
     score = pledge_score(clause)
     if score < threshold or (score < STANDALONE_SCORE and len(clause) < WEAK_MIN_CHARS):
         return None
@@ -192,7 +195,8 @@ def pledge_kind(clause: str, threshold: int = PLEDGE_THRESHOLD) -> str | None:
 def _split_figures(text: str, s: int, e: int) -> list[tuple[int, int]]:
     """新建高标准农田2万亩、提标4.5万亩 -> two spans, when each side has a figure."""
     clause = text[s:e]
-    if figure_count(clause) < 2:
+    # "分别从202元、270元提高到209元、280元" pairs its figures; cutting at 、 breaks them.
+    if figure_count(clause) < 2 or "分别" in clause:
         return [(s, e)]
     parts, pos = [], s
     for m in re.finditer(r"[、和及]", clause):
@@ -262,7 +266,7 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
             flush()
             cs = _strip_lead(text, cs, ce)
             clause = text[cs:ce]
-            if len(clause) >= 4 and not _SLOGAN.search(clause):
+            if len(clause) >= 4 and not _SLOGAN.search(clause) and not re.search(r"要有新|新提升|新突破|新进展", clause):
                 for ps, pe in _split_figures(text, cs, ce):
                     pledges.append(
                         PledgeSpan(text[ps:pe], ps, pe, "target", path_for(ps), section.start, target_parse(text[ps:pe]))
@@ -290,14 +294,22 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
                     flush()
                 group.append((ps, pe))
                 continue
+            start = ps
+            if kind == "target" and group and pe - group[0][0] <= GROUP_MAX_CHARS + 20:
+                same_sentence = not any(ch in _SENT_END for ch in text[group[-1][1] : ps])
+                if same_sentence and len(group) == 1:
+                    # A generic lead-in (提升县城承载能力，滚动推进重大项目500个以上) is the
+                    # figure's context, not a commitment of its own.
+                    start = group[0][0]
+                    group.clear()
             flush()
             pledges.append(
                 PledgeSpan(
-                    text=clause,
-                    start=ps,
+                    text=text[start:pe],
+                    start=start,
                     end=pe,
                     kind=kind,
-                    section_path=path_for(ps),
+                    section_path=path_for(start),
                     section_start=section.start,
                     target=target_parse(clause) if kind == "target" else None,
                 )

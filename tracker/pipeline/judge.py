@@ -40,9 +40,13 @@ MAX_CONFIDENCE = 0.97
 SECOND_EVIDENCE_GAP = 6.0
 # A blanket "the whole list was done" claim is weak evidence for any one item.
 BLANKET_CONFIDENCE = 0.35
+# Review spans kept per pledge after the all-pairs scoring.
 TOP_K = 8
+# A span another pledge matches this many points better is mostly about that pledge.
+RIVAL_MARGIN = 30.0
+RIVAL_DISCOUNT = 0.6
+# Five-year sums (累计, 五年来) say less about the plan year than a sentence about it.
 FIVE_YEAR_DISCOUNT = 0.85
-TARGET_WITHOUT_FIGURE = 8.0
 
 
 def _sigmoid(x: float) -> float:
@@ -99,8 +103,8 @@ def pledge_judge(pledge: PledgeSpan, cands: Sequence[Candidate], blankets: Seque
         conf = min(MAX_CONFIDENCE, _sigmoid(slope * (top - ADDRESSED_AT) + bias) * conf / 0.7)
         return Verdict(status, round(conf, 3), _evidence_pick(cands))
     if blankets and listed:
-        b = blankets[0]
-        return Verdict("fulfilled", BLANKET_CONFIDENCE, (_evidence(b, top),))
+        # the claim is about the whole list, not similar to the item: its score says so
+        return Verdict("fulfilled", BLANKET_CONFIDENCE, (_evidence(blankets[0], 100.0 * BLANKET_CONFIDENCE),))
     slope, bias = DROPPED_CALIBRATION
     conf = min(MAX_CONFIDENCE, _sigmoid(slope * (ADDRESSED_AT - top) + bias))
     return Verdict("dropped", round(conf, 3))
@@ -123,9 +127,34 @@ def pledges_judge(
     if workers is None:
         workers = int(os.environ.get("TRACKER_MATCH_WORKERS", "0")) or min(2, os.cpu_count() or 1)
     cands = candidates_find(pledges, spans, top_k=TOP_K, workers=workers)
+    cands = _explained_away(cands)
     blankets = blanket_spans(spans)
     listed = listed_flags(pledges, blankets)
     return [pledge_judge(p, c, blankets, x) for p, c, x in zip(pledges, cands, listed, strict=True)]
+
+
+def _explained_away(cands: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Discount a span for a pledge when another pledge matches it far better.
+
+    A review clause usually reports one deliverable; a plan often has a near namesake
+    (流域综合治理 beside 社会治安综合治理). The pledge the clause is really about
+    explains the match away for its weaker neighbours.
+    """
+    best_of: dict[tuple[int, int], list[tuple[float, int]]] = {}
+    for pi, cs in enumerate(cands):
+        for c in cs:
+            best_of.setdefault((c.span.start, c.span.end), []).append((c.score, pi))
+    out = []
+    for pi, cs in enumerate(cands):
+        kept = []
+        for c in cs:
+            rival = max((sc for sc, pj in best_of[(c.span.start, c.span.end)] if pj != pi), default=0.0)
+            if rival - c.score > RIVAL_MARGIN:
+                c = Candidate(c.span, c.score * RIVAL_DISCOUNT, c.features)
+            kept.append(c)
+        kept.sort(key=lambda c: (-c.score, len(c.span.text)))
+        out.append(kept)
+    return out
 
 
 def pledges_pending(pledges: Sequence[PledgeSpan]) -> list[Verdict]:

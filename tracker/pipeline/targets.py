@@ -25,7 +25,10 @@ _AT_LEAST = re.compile(r"以上|不低于|不少于|至少|超过|超|突破|力
 _AT_MOST = re.compile(r"以内|以下|控制在|不超过|不高于|低于|不多于|压减到|压降到|降至")
 _ABOUT = re.compile(r"左右|上下|约|大约|大体|基本")
 _CEILING = re.compile(r"失业率|价格|物价|CPI|涨幅|能耗|排放|赤字|碳|负债|债务|事故|死亡|发生率|误差|亏损|时长|成本|电价|气价")
-_METRIC_TAIL = re.compile(r"(?:增长|增加|提高|提升|达到|达|为|在|控制在|保持在|稳定在|超过|突破|不低于|不超过|新增|完成)+$")
+_METRIC_TAIL = re.compile(
+    r"(?:增长|增加|提高|提升|达到|达|为|在|控制在|保持在|稳定在|超过|突破|不低于|不超过|不少于|新增|完成|拟按|按|实现|约|超|"
+    r"提高到|提高至|降至|下降|降低|减少|分别)+$"
+)
 
 
 def cn_number(s: str) -> float | None:
@@ -126,8 +129,15 @@ def target_parse(clause: str) -> Target | None:
         comparator = "at_least"
     else:
         comparator = "exact"
-    metric = _METRIC_TAIL.sub("", clause[: m.start()].strip("，,；;：: ")) or clause[: m.start()]
-    metric = re.sub(r"^(?:力争|确保|全年|今年|预计|拟)+", "", metric)[-30:] or clause[m.end() :][:20]
+    lead = clause[: m.start()].strip("，,；;：: ")
+    metric = _METRIC_TAIL.sub("", lead) or clause[: m.start()]
+    # Name what the figure measures: a growth rate or a cut, not the level itself.
+    tail = lead[len(metric) :]
+    if metric and ("增长" in tail or "增加" in tail) and full_unit in ("%", "百分点"):
+        metric += "增速"
+    elif metric and re.search(r"下降|降低|减少", tail) and not re.search(r"[到至]$", tail):
+        metric += "降幅"
+    metric = re.sub(r"^(?:力争|确保|全年|今年|预计|拟|其中)+", "", metric)[-30:] or clause[m.end() :][:20]
     # "能耗降低2.5%": the figure is a reduction, so a bigger cut is better (a floor);
     # the level of a cost-like metric (失业率5.5%, 赤字率3%) is a ceiling.
     reduction = re.search(r"(?:下降|降低|减少|压减|削减|降幅|降)(?:到|至)?$", clause[max(0, m.start() - 4) : m.start()])
