@@ -17,6 +17,9 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class CuratorFactory(UserFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     @factory.post_generation
     def curate(self, create, extracted, **kwargs):
         if create:

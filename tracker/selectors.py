@@ -182,15 +182,6 @@ def document_list_queryset() -> QuerySet[Document]:
     )
 
 
-def document_detail(document_id: int) -> Document:
-    return (
-        Document.objects.select_related("jurisdiction")
-        .defer("original_file", "original_text", "text", "offset_map")
-        .prefetch_related("sections")
-        .get(pk=document_id)
-    )
-
-
 def pledge_api_detail(pledge_id: int) -> Pledge:
     """One pledge with its verdict, the evidence a reader sees and the offset maps to place it."""
     from django.db.models import Prefetch

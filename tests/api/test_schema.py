@@ -51,7 +51,7 @@ def auth_headers(request, db) -> dict[str, str]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 def test_fuzzed_reads_conform(case, world, auth_headers, keep_test_connection):
-    response = case.call_wsgi(headers=auth_headers)
+    response = case.call(headers=auth_headers)
     case.validate_response(response, checks=CHECKS)
 
 
@@ -66,7 +66,7 @@ def test_fuzzed_reads_conform(case, world, auth_headers, keep_test_connection):
 )
 def test_fuzzed_writes_as_curator_never_5xx(case, world, curator, keep_test_connection):
     token, _ = Token.objects.get_or_create(user=curator)
-    response = case.call_wsgi(headers={"Authorization": f"Token {token.key}"})
+    response = case.call(headers={"Authorization": f"Token {token.key}"})
     case.validate_response(response, checks=CHECKS)
 
 
@@ -107,6 +107,6 @@ def test_real_bodies_match_the_schema(world, keep_test_connection):
     ]
     for template, path_parameters, query in cases:
         case = schema[template]["GET"].make_case(path_parameters=path_parameters, query=query)
-        response = case.call_wsgi()
+        response = case.call()
         assert response.status_code == 200, (template, response.get_data()[:300])
         case.validate_response(response, checks=CHECKS)

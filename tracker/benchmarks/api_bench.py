@@ -306,7 +306,7 @@ def scenarios(base: str) -> list[tuple[str, str]]:
         ("filtered page of 50: one government", f"{base}/api/pledges/?jurisdiction={city}&plan_year={year}&page_size=50"),
         ("filtered page of 50: level+year+status", f"{base}/api/pledges/?level=city&plan_year={year}&status=dropped"
                                                    f"&page_size=50&page=3"),
-        ("filtered page of 50: text search", f"{base}/api/pledges/?q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA"
+        ("text search, 1 row in 10 matches", f"{base}/api/pledges/?q=%E8%80%81%E6%97%A7%E5%B0%8F%E5%8C%BA"
                                              f"&plan_year={year}&page_size=50"),
         ("scorecard (province, by section)", f"{base}/api/scorecards/?jurisdiction={province}&plan_year={year}"),
         ("comparison across 341 governments", f"{base}/api/scorecards/comparison/?plan_year={year}"),

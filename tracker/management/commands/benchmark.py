@@ -13,11 +13,11 @@ class Command(BaseCommand):
         default = Path(settings.BASE_DIR).parent / "shared" / "corpus"
         parser.add_argument("--corpus", default=str(default))
         parser.add_argument("--scales", default="1,10", help="comma-separated corpus multipliers, e.g. 1,10,100")
-        parser.add_argument("--max-pairs", type=int, default=None, help="cap the pairs measured per scale")
+        parser.add_argument("--max-pairs", type=int, default=8, help="cap the pairs measured per scale (0: all)")
 
     def handle(self, *args, **opts):
         corpus = Path(opts["corpus"])
         if not corpus.is_dir():
             raise CommandError(f"{corpus}: corpus folder not found (give --corpus)")
         scales = [int(s) for s in opts["scales"].split(",") if s.strip()]
-        benchmark_run(corpus, scales, opts["max_pairs"], out=self.stdout.write)
+        benchmark_run(corpus, scales, opts["max_pairs"] or None, out=self.stdout.write)
