@@ -251,6 +251,7 @@ class Curation(models.TextChoices):
 class Evidence(models.Model):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="evidence")
     review_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="evidence_spans")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()

@@ -443,6 +443,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
     Evidence.objects.filter(pledge__in=pledges, origin=EvidenceOrigin.MACHINE, curation=Curation.NONE).delete()
     if review is None:
         return
+    sections = list(review.sections.order_by("start").only("pk", "start", "end"))
     spans = []
     for pledge, result in zip(pledges, results, strict=True):
         for span in result.evidence:
@@ -452,6 +453,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
                 Evidence(
                     pledge=pledge,
                     review_document=review,
+                    section=_section_holding(sections, span.start),
                     text=span.text,
                     start=span.start,
                     end=span.end,
@@ -460,6 +462,17 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             )
     # A span a curator already accepted or rejected keeps its curated row.
     Evidence.objects.bulk_create(spans, batch_size=500, ignore_conflicts=True)
+
+
+def _section_holding(sections: list[Section], offset: int) -> Section | None:
+    """The innermost (latest-starting) section whose span holds the offset."""
+    holding = None
+    for section in sections:
+        if section.start > offset:
+            break
+        if offset < section.end:
+            holding = section
+    return holding
 
 
 def verdict_effective_set(verdict: Verdict) -> None:
@@ -581,6 +594,7 @@ def evidence_add(*, pledge_id: int, start: int, end: int, user, review_document_
         start=start,
         end=end,
         defaults={
+            "section": _section_holding(list(review.sections.order_by("start")), start),
             "text": review.text[start:end],
             "score": 100.0,
             "origin": EvidenceOrigin.CURATOR,

@@ -139,3 +139,13 @@ def test_near_duplicate_copy_is_marked(national, sample_bytes):
         filename="zhejiang-2025.docx", data=sample_bytes("zhejiang-2025.docx"), jurisdiction=other, year=2025
     )
     assert third.near_duplicate_of is None
+
+
+def test_evidence_records_the_review_section_it_stands_in(national_pair):
+    plan, review = national_pair
+    services.pair_track(plan.pk)
+    spans = Evidence.objects.filter(pledge__document=plan).select_related("section")
+    assert spans.exists()
+    for evidence in spans:
+        assert evidence.section is not None and evidence.section.document_id == review.pk
+        assert evidence.section.start <= evidence.start < evidence.section.end
