@@ -7,6 +7,7 @@ Rows the pipeline owns (documents, sections, pledges, machine verdicts) are read
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -91,9 +92,18 @@ class QueueFilter(admin.SimpleListFilter):
     parameter_name = "curation"
 
     def lookups(self, request, model_admin):
-        return [("todo", "needs review"), ("confirmed", "confirmed"), ("overridden", "overridden")]
+        return [
+            ("low", f"needs review, confidence < {settings.TRACKER_REVIEW_CONFIDENCE:g}"),
+            ("todo", "needs review"),
+            ("confirmed", "confirmed"),
+            ("overridden", "overridden"),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == "low":
+            return queryset.filter(
+                pk__in=selectors.review_queue().filter(verdict__confidence__lt=settings.TRACKER_REVIEW_CONFIDENCE).values("pk")
+            )
         if self.value() == "todo":
             return queryset.filter(pk__in=selectors.review_queue().values("pk"))
         if self.value() == "confirmed":
@@ -247,10 +257,14 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
         from tracker import services
 
         changed = False
+        # Only this pledge's spans: a tampered form must not curate another pledge's evidence from here.
+        own = set(selectors.pledge_candidates(verdict.pledge_id).values_list("pk", flat=True))
         for key, decision in request.POST.items():
             if not key.startswith("evidence_") or decision not in {"accept", "reject"}:
                 continue
             evidence_id = _int(key.removeprefix("evidence_"))
+            if evidence_id not in own:
+                continue
             services.evidence_curate(
                 evidence_id=evidence_id, accept=decision == "accept", user=request.user,
                 expected_version=_int(request.POST.get(f"evidence_version_{evidence_id}")),

@@ -201,7 +201,7 @@ def pledge_api_detail(pledge_id: int) -> Pledge:
 
 
 _EVIDENCE_FIELDS = (
-    "id", "pledge", "review_document", "text", "start", "end", "score", "origin", "curation",
+    "id", "pledge", "review_document", "section", "text", "start", "end", "score", "origin", "curation",
     "curated_at", "version",
 )
 

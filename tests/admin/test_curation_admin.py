@@ -31,6 +31,8 @@ def test_queue_lists_lowest_confidence_first_and_filters(staff_curator, world):
         world.city_pledge.pk
     }
     assert listed(staff_curator.get(url, {"plan_year": 2024})) == []
+    # Below TRACKER_REVIEW_CONFIDENCE (0.6): station 0.5 (farmland 0.3 is overridden, so done).
+    assert listed(staff_curator.get(url, {"curation": "low"})) == [world.station.pk]
 
 
 def test_curation_page_shows_plan_and_spans_side_by_side_with_shared_words_marked(staff_curator, world):
@@ -143,3 +145,21 @@ def test_documents_in_the_admin_never_render_the_file(staff_curator, world, djan
     response = staff_curator.get(reverse("admin:tracker_document_change", args=[world.plan.pk]))
     assert response.status_code == 200
     assert "secret-bytes" not in response.content.decode()
+
+
+def test_the_pledge_page_links_to_the_curation_screen(staff_curator, world, curator):
+    from django.contrib.auth.models import Permission
+
+    curator.user_permissions.add(Permission.objects.get(codename="view_pledge"))
+    response = staff_curator.get(reverse("admin:tracker_pledge_change", args=[world.gdp.pk]))
+    assert response.status_code == 200
+    assert f'href="{curate_url(world.gdp)}"' in response.content.decode()
+
+
+def test_a_span_of_another_pledge_cannot_be_curated_from_this_screen(staff_curator, world):
+    verdict = models.Verdict.objects.get(pledge=world.station)
+    staff_curator.post(curate_url(world.station), {
+        "action": "save", "verdict_version": verdict.version,
+        f"evidence_{world.gdp_evidence.pk}": "reject", f"evidence_version_{world.gdp_evidence.pk}": 1,
+    })
+    assert models.Evidence.objects.get(pk=world.gdp_evidence.pk).curation == ""

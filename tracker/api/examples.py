@@ -9,7 +9,7 @@ DOCUMENT_EXAMPLE = {
     "created_at": "2026-02-01T08:00:00Z", "updated_at": "2026-02-01T08:00:09Z",
 }
 EVIDENCE_EXAMPLE = {
-    "id": 7, "pledge": 88, "review_document": 52, "text": "新建高标准农田2.1万亩", "start": 1203, "end": 1215,
+    "id": 7, "pledge": 88, "review_document": 52, "section": 31, "text": "新建高标准农田2.1万亩", "start": 1203, "end": 1215,
     "original_start": 1260, "original_end": 1272, "score": 86.0, "origin": "machine", "curation": "",
     "curated_at": None, "version": 1,
 }

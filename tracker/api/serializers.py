@@ -21,6 +21,7 @@ from tracker.models import (
     Section,
     Status,
     Tracking,
+    Verdict,
 )
 
 BIGINT_MAX = 2**63 - 1
@@ -37,6 +38,14 @@ class RowField(serializers.PrimaryKeyRelatedField):
         if not 0 < value <= BIGINT_MAX:
             self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(value)
+
+
+def verdict_of(pledge: Pledge) -> Verdict | None:
+    """The pledge's verdict, or None before it was ever judged.
+
+    The reverse one-to-one raises RelatedObjectDoesNotExist, an AttributeError, so getattr's default applies.
+    """
+    return getattr(pledge, "verdict", None)
 
 
 # --- reads --------------------------------------------------------------------------
@@ -120,7 +129,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_overridden(self, pledge: Pledge) -> bool:
-        verdict = getattr(pledge, "verdict", None) if hasattr(pledge, "verdict") else None
+        verdict = verdict_of(pledge)
         return bool(verdict and verdict.override_status)
 
 
@@ -164,8 +173,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "pledge", "review_document", "text", "start", "end", "original_start", "original_end", "score",
-            "origin", "curation", "curated_at", "version",
+            "id", "pledge", "review_document", "section", "text", "start", "end", "original_start", "original_end",
+            "score", "origin", "curation", "curated_at", "version",
         ]
         read_only_fields = fields
 
@@ -180,14 +189,15 @@ class EvidenceListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
         fields = [
-            "id", "pledge", "review_document", "text", "start", "end", "score", "origin", "curation", "curated_at",
-            "version",
+            "id", "pledge", "review_document", "section", "text", "start", "end", "score", "origin", "curation",
+            "curated_at", "version",
         ]
         read_only_fields = fields
 
 
 EVIDENCE_CSV_COLUMNS = {
-    "id": "id", "pledge": "pledge_id", "review_document": "review_document_id", "text": "text", "start": "start",
+    "id": "id", "pledge": "pledge_id", "review_document": "review_document_id", "section": "section_id",
+    "text": "text", "start": "start",
     "end": "end", "score": "score", "origin": "origin", "curation": "curation", "curated_at": "curated_at",
     "version": "version",
 }
@@ -252,12 +262,12 @@ class PledgeDetailSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(VerdictSerializer(allow_null=True))
     def get_verdict(self, pledge: Pledge) -> dict | None:
-        verdict = getattr(pledge, "verdict", None) if hasattr(pledge, "verdict") else None
+        verdict = verdict_of(pledge)
         return VerdictSerializer(verdict).data if verdict else None
 
     @extend_schema_field(VerdictHistorySerializer(many=True))
     def get_history(self, pledge: Pledge) -> list[dict]:
-        verdict = getattr(pledge, "verdict", None) if hasattr(pledge, "verdict") else None
+        verdict = verdict_of(pledge)
         if verdict is None:
             return []
         return VerdictHistorySerializer(selectors.verdict_history(verdict.pk)[:100], many=True).data

@@ -376,7 +376,7 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
     def _pledge_response(self, request: Request, pledge: Pledge, code: int = status.HTTP_200_OK) -> Response:
         response = Response(s.PledgeDetailSerializer(pledge, context={"request": request}).data, status=code)
-        verdict = getattr(pledge, "verdict", None) if hasattr(pledge, "verdict") else None
+        verdict = s.verdict_of(pledge)
         if verdict is not None:
             response["ETag"] = etag("verdict", verdict.pk, verdict.version)
         return response

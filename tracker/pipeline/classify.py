@@ -24,7 +24,7 @@ MULTIPLIERS = {"万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3, "百": 1e2}
 # Units longest first so 个百分点 wins over 个, 人次 over 人.
 UNITS = (
     "个百分点|%|％|‰|元/平方米|立方米/秒|万吨/日|吨/日|千瓦时|千瓦|平方米|立方米|公里|千米|公顷|亩|"
-    "人次|人|户|个|座|所|家|张|套|台|项|辆|批次|件|条|间|栋|名|场次|场|处|元|吨|斤|倍|艘|架|分|GW|km|MW"
+    "人次|人|户|个|座|所|家|张|套|台|项|辆|批次|件|条|间|栋|名|场次|场|处|元|吨|斤|倍|艘|架|列|分|GW|km|MW"
 )
 FIGURE_RX = re.compile(
     r"(?P<num>\d+(?:\.\d+)?)(?:\s*[-—–~～至到]\s*(?P<num2>\d+(?:\.\d+)?))?\s*"
@@ -189,6 +189,8 @@ def target_of(pledge: PledgeSpan) -> tuple[Figure | None, str]:
     before = METRIC_STOP.sub("", text[: fig.start])[-20:]
     # For counts the object follows the figure (建设122个就业驿站), so it is part of the metric.
     after = re.split(r"[，。；、,;]", text[fig.end :], maxsplit=1)[0][:12] if fig.end else ""
+    # a comparator after the figure (以上, 左右) is not part of what is counted
+    after = METRIC_STOP.sub("", after).strip()
     metric = (t.metric if t is not None and t.metric else "") or before
     if after and fig.unit not in ("%", "‰", "个百分点"):
         metric = metric + " " + after

@@ -122,6 +122,11 @@ def _mask_repeated_title(text: str, keep: bytearray) -> None:
         pos += len(line)
 
 
+def _line_end(text: str, start: int) -> int:
+    end = text.find("\n", start)
+    return len(text) if end == -1 else end
+
+
 def _mask_page_markers(text: str, keep: bytearray) -> None:
     """Document-sharing sites prefix each page with "N、", often mid-sentence.
 
@@ -134,7 +139,8 @@ def _mask_page_markers(text: str, keep: bytearray) -> None:
         return
     nums = [int(m.group(1)) for m in markers]
     increasing = sum(1 for a, b in zip(nums, nums[1:], strict=False) if b == a + 1)
-    line_lengths = [len(text[m.start() :].split("\n", 1)[0]) for m in markers]
+    # find, not split: slicing the rest of the text per marker is quadratic on long lists.
+    line_lengths = [_line_end(text, m.start()) - m.start() for m in markers]
     avg = sum(line_lengths) / len(line_lengths)
     # A real numbered list has short items; page dumps have pages of hundreds of chars.
     if increasing < len(markers) * 0.6 or avg < 150:

@@ -16,6 +16,7 @@ consecutive ones of one sentence form a single pledge of at most GROUP_MAX_CHARS
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .segment import heading_text_at
 from .targets import figure_count, target_parse
@@ -143,6 +144,28 @@ _BENEFICIARY = re.compile(
 )
 
 
+# Verbs that improve what already exists (提升…能级, 强化…联动, 优化…功能): with no
+# bounded act, the named thing they act on is not a new deliverable.
+_IMPROVE = re.compile(r"^[^，。；“”]{0,2}?(?:提升|强化|优化|支持|加强|完善|深化|促进|推动|用好|做好|发挥|迭代|提高)")
+IMPROVE_RULE = False
+QUOTE_RULE = True
+
+
+def _names_deliverable(clause: str) -> bool:
+    """Whether the clause names a thing to build, hold or issue (not only an improvement or a slogan)."""
+    names = {m.group() for m in _NAMED.finditer(clause)}
+    if not names:
+        return False
+    if _BOUNDED.search(clause):
+        return True
+    if IMPROVE_RULE and _IMPROVE.match(clause):
+        return False
+    # A quoted phrase alone ("四新"产业, "土特产"文章) is a slogan unless something is built or issued.
+    if QUOTE_RULE and names == {"“"}:
+        return False
+    return True
+
+
 def pledge_score(clause: str) -> int:
     """How clearly a clause names a checkable deliverable (higher is clearer)."""
     if target_parse(clause) is not None:
@@ -151,7 +174,7 @@ def pledge_score(clause: str) -> int:
     score = 0
     if _BOUNDED.search(clause):
         score += 2
-    if _NAMED.search(clause):
+    if _names_deliverable(clause):
         score += 1
     if _GENERIC_VERB.match(clause):
         score += 1
@@ -231,16 +254,17 @@ def _expected_targets_spans(text: str, section: SectionSpan) -> list[tuple[int, 
 GROUP_MAX_CHARS = 40
 
 
-def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
-    """Pledges of one plan section, in document order.
+def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpan, bool]]:
+    """Candidate pledges of one plan section, in document order, each with whether it is generic.
 
     Clauses naming a clear deliverable stand alone. Consecutive generic actions
-    of one sentence (加强…保护，培育…文化) form one pledge: each alone is too vague
-    to check, together they are the one commitment the sentence makes.
+    of one sentence (加强…保护，培育…文化) form one candidate: each alone is too vague
+    to check, together they are the one commitment the sentence makes. Whether a
+    generic candidate is kept depends on the whole plan (see _generic_kept).
     """
     subs = _sub_headings(text, section)
     heading_end = section.start + len(heading_text_at(text, section.start, 60)) if section.heading else section.start
-    pledges: list[PledgeSpan] = []
+    pledges: list[tuple[PledgeSpan, bool]] = []
     group: list[tuple[int, int]] = []
 
     def path_for(pos: int) -> str:
@@ -253,7 +277,7 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
     def flush() -> None:
         if group:
             gs, ge = group[0][0], group[-1][1]
-            pledges.append(PledgeSpan(text[gs:ge], gs, ge, "action", path_for(gs), section.start))
+            pledges.append((PledgeSpan(text[gs:ge], gs, ge, "action", path_for(gs), section.start), True))
             group.clear()
 
     expected = _expected_targets_spans(text, section)
@@ -268,9 +292,8 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
             clause = text[cs:ce]
             if len(clause) >= 4 and not _SLOGAN.search(clause) and not re.search(r"要有新|新提升|新突破|新进展", clause):
                 for ps, pe in _split_figures(text, cs, ce):
-                    pledges.append(
-                        PledgeSpan(text[ps:pe], ps, pe, "target", path_for(ps), section.start, target_parse(text[ps:pe]))
-                    )
+                    target = target_parse(text[ps:pe])
+                    pledges.append((PledgeSpan(text[ps:pe], ps, pe, "target", path_for(ps), section.start, target), False))
             continue
         cs = _strip_lead(text, cs, ce)
         # A sub-heading sentence is a title, not a deliverable, unless it is a
@@ -303,17 +326,16 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
                     start = group[0][0]
                     group.clear()
             flush()
-            pledges.append(
-                PledgeSpan(
-                    text=text[start:pe],
-                    start=start,
-                    end=pe,
-                    kind=kind,
-                    section_path=path_for(start),
-                    section_start=section.start,
-                    target=target_parse(clause) if kind == "target" else None,
-                )
+            span = PledgeSpan(
+                text=text[start:pe],
+                start=start,
+                end=pe,
+                kind=kind,
+                section_path=path_for(start),
+                section_start=section.start,
+                target=target_parse(clause) if kind == "target" else None,
             )
+            pledges.append((span, False))
         # Groups never cross a sentence end.
         if ce < len(text) and text[ce] in _SENT_END:
             flush()
@@ -321,9 +343,89 @@ def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
     return pledges
 
 
+# A plan naming fewer concrete deliverables than this speaks in general policy
+# terms (a State Council plan in a transition year): there its generic actions
+# (加强耕地保护, 大力发展数字经济) are the commitments the next review answers.
+# In a plan rich in figures and named projects they are the stance around them.
+SPARSE_PLAN_MAX = 60
+# In a plan rich in deliverables, a generic candidate this short names a field,
+# not what will be done in it (加强财会监督, 完善产业生态).
+GENERIC_MIN_CHARS = 13
+CHARS_PER_CONCRETE = 0.09
+SCALED = True
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _word_table(name: str) -> tuple[str, ...]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+# Generic clauses ending in one of these set up a named rule or instrument
+# (完善边境贸易支持政策, 健全防范化解拖欠企业账款长效机制): the review can say whether it exists.
+_INSTRUMENT_TAIL = re.compile("(?:" + "|".join(map(re.escape, _word_table("instrument_nouns.txt"))) + ")$")
+
+
+HEADING_SENTENCE_MAX = 40
+
+
+# A generic action whose object is a capacity, level or pattern (提高…安全保障能力,
+# 形成…新格局) states an aim; nothing in the review can show it was delivered.
+_CAPACITY_TAIL = re.compile(r"(?:格局|局面|能力|水平|作用|合力|氛围|步伐|活力|动力|优势|效能|质效|大局|稳定)$")
+AIM_RULE = True
+
+
+def _in_first_sentence(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies in a short first sentence of its paragraph (its theme heading)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if any(ch in _SENT_END for ch in text[line_start:pos]):
+        return False
+    ends = [i for i in (text.find(ch, pos) for ch in "。；;！？\n") if i != -1]
+    return min(ends, default=len(text)) - line_start <= HEADING_SENTENCE_MAX
+
+
+def _generic_kept(text: str, pledge: PledgeSpan, sparse_plan: bool, min_chars: float) -> bool:
+    """Whether a generic candidate (grouped actions without a deliverable of their own) is a pledge."""
+    # The opening sentence of a paragraph announces its theme (推动产业链供应链优化升级。);
+    # the sentences after it say what will be done.
+    if _in_first_sentence(text, pledge.start):
+        return False
+    if sparse_plan:
+        return True
+    if AIM_RULE and _CAPACITY_TAIL.search(pledge.text):
+        return False
+    return len(pledge.text) >= min_chars or bool(_INSTRUMENT_TAIL.search(pledge.text))
+
+
+def _pledges_chosen(text: str, candidates: list[tuple[PledgeSpan, bool]]) -> list[PledgeSpan]:
+    """Concrete candidates, the generic ones the plan warrants, each text once."""
+    concrete = sum(1 for _, generic in candidates if not generic)
+    sparse_plan = concrete < SPARSE_PLAN_MAX
+    min_chars = max(GENERIC_MIN_CHARS, concrete * CHARS_PER_CONCRETE) if SCALED else GENERIC_MIN_CHARS
+    import os
+    if os.environ.get("DBG"):
+        print("concrete", concrete, "min_chars", min_chars)
+    out: list[PledgeSpan] = []
+    seen: set[str] = set()
+    for pledge, generic in candidates:
+        if generic and not _generic_kept(text, pledge, sparse_plan, min_chars):
+            continue
+        # A list item restating its heading, or a sentence repeated in an annex, is one deliverable.
+        if pledge.text in seen:
+            continue
+        seen.add(pledge.text)
+        out.append(pledge)
+    return out
+
+
+def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
+    """Pledges of one plan section, in document order (the section taken as the whole plan)."""
+    return _pledges_chosen(text, _section_candidates(text, section))
+
+
 def pledges_extract(text: str, report: ReportStructure) -> list[PledgeSpan]:
     """All pledges of the plan sections of ``report`` (five-year targets excluded)."""
-    out: list[PledgeSpan] = []
+    candidates: list[tuple[PledgeSpan, bool]] = []
     for section in report.sections_of("plan"):
-        out.extend(section_pledges(text, section))
-    return out
+        candidates.extend(_section_candidates(text, section))
+    return _pledges_chosen(text, candidates)

@@ -6,13 +6,20 @@ so the caller can store it on the document instead of showing a traceback.
 
 from __future__ import annotations
 
+import codecs
 import io
+import logging
 import re
 import zipfile
 
 from .types import PipelineError
 
+# pypdf logs each damage it works around ("EOF marker not found") as a warning; a file
+# it cannot read gets our one error line naming the file, so its own lines are noise.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
 MAX_BYTES = 20 * 1024 * 1024  # reports are < 1 MB; anything this big is not a report
+MAX_DOCX_INFLATED = 200 * 1024 * 1024  # a .docx inflating past this is a zip bomb, not a report
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls containers
 _BINARY_MAGICS = (
@@ -30,7 +37,8 @@ _BINARY_MAGICS = (
 def _sniff_format(name: str, data: bytes) -> str:
     """Magic bytes first: web downloads often carry the wrong extension."""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if data.startswith(b"%PDF"):
+    # The PDF header may follow a little junk (the format allows 1 KB of it).
+    if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04"):
         return "docx"
@@ -47,44 +55,87 @@ def _sniff_format(name: str, data: bytes) -> str:
     return "txt"
 
 
+def _decode_cut(data: bytes, encoding: str) -> str:
+    """Decode strictly, except that a character cut off at the very end is dropped.
+
+    Copies saved from a browser or split by a size limit often stop mid-character;
+    the incremental decoder buffers such a tail instead of failing on it.
+    """
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+
+
+def _decode_repaired(data: bytes, encoding: str) -> str | None:
+    """Decode with a few broken characters replaced by U+FFFD; None when too many are broken.
+
+    A stray bad byte in a long report must not make it unreadable, but text in another
+    encoding breaks on nearly every non-ASCII character and is left to the next guess.
+    """
+    text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data, final=False)
+    broken = text.count("\ufffd") - data.count("\ufffd".encode(encoding))
+    if broken <= 0:
+        return text
+    sound = sum(1 for ch in text if not ch.isascii()) - broken
+    return text if broken * 100 <= sound else None
+
+
 def _decode_text(name: str, data: bytes) -> tuple[str, str]:
+    undecodable = PipelineError(
+        f"{name}: cannot decode text: binary data or an encoding other than UTF-8, GB18030, UTF-16"
+    )
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        body = data[3:]
+        try:
+            return _decode_cut(body, "utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            text = _decode_repaired(body, "utf-8")
+            if text is None:
+                raise undecodable from None
+            return text, "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
+        try:
+            text = _decode_cut(data[2:], enc)
+        except UnicodeDecodeError:
+            text = _decode_repaired(data[2:], enc)
+        # Binary files start with these two bytes too; they decode as noise.
+        if text is None or not _looks_like_text(text):
+            raise undecodable
+        return text, "utf-16"
     # UTF-16 without BOM: every other byte is NUL for ASCII, rarely so for CJK,
     # but CJK in UTF-16 never decodes as UTF-8 and shows many NUL/odd pairs.
     sample = data[:4096]
     if sample.count(b"\x00") > len(sample) // 8:
         for enc in ("utf-16-le", "utf-16-be"):
             try:
-                text = data.decode(enc)
+                text = _decode_cut(data, enc)
             except UnicodeDecodeError:
                 continue
             if _looks_like_text(text):
                 return text, enc
         raise PipelineError(f"{name}: binary data, not a text file")
     try:
-        return data.decode("utf-8"), "utf-8"
+        return _decode_cut(data, "utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    for enc in ("gb18030",):
+    # Before guessing GB18030: a UTF-8 file with a stray bad byte would read as mojibake.
+    text = _decode_repaired(data, "utf-8")
+    if text is not None and _looks_like_text(text):
+        return text, "utf-8"
+    try:
+        text = _decode_cut(data, "gb18030")
+    except UnicodeDecodeError:
+        text = _decode_repaired(data, "gb18030")
+    if text is not None and _looks_like_text(text):
+        return text, "gb18030"
+    # Last resort: utf-16 without BOM and without ASCII (pure CJK).
+    for enc in ("utf-16-le", "utf-16-be"):
         try:
-            text = data.decode(enc)
+            text = _decode_cut(data, enc)
         except UnicodeDecodeError:
             continue
         if _looks_like_text(text):
             return text, enc
-    # Last resort: utf-16 without BOM and without ASCII (pure CJK).
-    if len(data) % 2 == 0:
-        for enc in ("utf-16-le", "utf-16-be"):
-            try:
-                text = data.decode(enc)
-            except UnicodeDecodeError:
-                continue
-            if _looks_like_text(text):
-                return text, enc
-    raise PipelineError(f"{name}: cannot decode text: binary data or an encoding other than UTF-8, GB18030, UTF-16")
+    raise undecodable
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -107,14 +158,27 @@ def _docx_text(name: str, data: bytes) -> str:
         import docx  # python-docx; imported lazily so plain-text reads stay fast
         from docx.oxml.ns import qn
 
+        # A few kilobytes can inflate to gigabytes: refuse by the sizes the zip declares.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+            if "word/document.xml" not in archive.namelist():
+                raise PipelineError(f"{name}: corrupt .docx (a zip archive without word/document.xml)")
+        if inflated > MAX_DOCX_INFLATED:
+            raise PipelineError(
+                f"{name}: .docx expands to {inflated // (1024 * 1024)} MB, limit {MAX_DOCX_INFLATED // (1024 * 1024)} MB"
+            )
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        body = document.element.body
+    except PipelineError:
+        raise
+    except zipfile.BadZipFile as exc:
+        raise PipelineError(f"{name}: corrupt .docx (incomplete zip archive: truncated download?)") from exc
+    except Exception as exc:  # python-docx raises assorted zip/lxml/package errors
         raise PipelineError(f"{name}: corrupt .docx ({exc.__class__.__name__})") from exc
-    except Exception as exc:  # python-docx raises assorted lxml/package errors
-        raise PipelineError(f"{name}: corrupt .docx ({exc.__class__.__name__})") from exc
+    if body is None:
+        raise PipelineError(f"{name}: corrupt .docx (no document body)")
     lines: list[str] = []
     # Walk the body in order so tables stay where they stand in the report.
-    body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             lines.append("".join(t.text or "" for t in child.iter(qn("w:t"))))
@@ -133,7 +197,8 @@ def _pdf_text(name: str, data: bytes) -> str:
 
         reader = PdfReader(io.BytesIO(data))
     except Exception as exc:
-        raise PipelineError(f"{name}: corrupt .pdf ({exc.__class__.__name__})") from exc
+        hint = ": no %EOF marker, truncated download?" if b"%%EOF" not in data[-2048:] else ""
+        raise PipelineError(f"{name}: corrupt .pdf ({exc.__class__.__name__}{hint})") from exc
     if reader.is_encrypted:
         try:
             if not reader.decrypt(""):
@@ -234,10 +299,11 @@ def _article_element(body):
 
 def decode_file(name: str, data: bytes) -> tuple[str, str, str]:
     """Return (text, format, encoding) for a report file; raise PipelineError if unreadable."""
-    if not data or not data.strip():
-        raise PipelineError(f"{name}: empty file")
+    # Size first: stripping a huge file would copy it before refusing it.
     if len(data) > MAX_BYTES:
         raise PipelineError(f"{name}: file too large ({len(data) // (1024 * 1024)} MB, limit {MAX_BYTES // (1024 * 1024)} MB)")
+    if not data or not data.strip():
+        raise PipelineError(f"{name}: empty file")
     fmt = _sniff_format(name, data)
     if fmt == "doc":
         raise PipelineError(f"{name}: legacy Word .doc is not supported; save it as .docx")

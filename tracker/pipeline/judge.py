@@ -7,8 +7,10 @@ tables shipped in ``data/``.
 
 from __future__ import annotations
 
+import bisect
 import math
 import os
+from collections import Counter
 from collections.abc import Sequence
 
 from tracker.pipeline.classify import (
@@ -45,8 +47,20 @@ TOP_K = 8
 # A span another pledge matches this many points better is mostly about that pledge.
 RIVAL_MARGIN = 30.0
 RIVAL_DISCOUNT = 0.6
+ENUM_KEEPS = True
+KIND_OFFSET: dict[str, float] = {}
+RELAXED_AT = 20.0
+RARE_WORDS = 2
+RELAXED_RECALL = 0.0
 # Five-year sums (累计, 五年来) say less about the plan year than a sentence about it.
 FIVE_YEAR_DISCOUNT = 0.85
+# Section coherence: the review reports a plan section's work in one or two paragraphs, so
+# a weak candidate in the paragraph where the section's confident matches sit is likelier
+# right. Matches at or above ANCHOR_AT vote; a candidate gains SECTION_BOOST points times
+# the share of its plan section's votes that fall in its paragraph.
+ANCHOR_AT = 55.0
+SECTION_BOOST = 0.0
+MIN_ANCHORS = 2
 
 
 def _sigmoid(x: float) -> float:
@@ -94,7 +108,8 @@ def pledge_judge(pledge: PledgeSpan, cands: Sequence[Candidate], blankets: Seque
             status, conf = compare(target, fig, direction)
             actual = Target(metric, fig.value, fig.unit or None, fig.comparator, direction, fig.value_max)
             return Verdict(status, round(conf * min(1.0, 0.5 + sim / 2), 3), (_evidence(cand.span, cand.score),), actual)
-    if best is not None and top >= ADDRESSED_AT:
+    addressed_at = ADDRESSED_AT + KIND_OFFSET.get(pledge.kind, 0.0)
+    if best is not None and (top >= addressed_at or _rare_pair(best)):
         status, conf = words_status(pledge.text, best.span.text)
         if status == "fulfilled" and enumeration_partial(pledge.text, best.span.text):
             status, conf = "partial", 0.5
@@ -108,6 +123,11 @@ def pledge_judge(pledge: PledgeSpan, cands: Sequence[Candidate], blankets: Seque
     slope, bias = DROPPED_CALIBRATION
     conf = min(MAX_CONFIDENCE, _sigmoid(slope * (ADDRESSED_AT - top) + bias))
     return Verdict("dropped", round(conf, 3))
+
+
+def _rare_pair(c: Candidate) -> bool:
+    f = c.features
+    return c.score >= RELAXED_AT and f.get("n_rare", 0) >= RARE_WORDS and f.get("word_recall", 0) >= RELAXED_RECALL
 
 
 def pledges_judge(
@@ -128,6 +148,7 @@ def pledges_judge(
         workers = int(os.environ.get("TRACKER_MATCH_WORKERS", "0")) or min(2, os.cpu_count() or 1)
     cands = candidates_find(pledges, spans, top_k=TOP_K, workers=workers)
     cands = _explained_away(cands)
+    cands = _section_coherence(pledges, cands, review_text)
     blankets = blanket_spans(spans)
     listed = listed_flags(pledges, blankets)
     return [pledge_judge(p, c, blankets, x) for p, c, x in zip(pledges, cands, listed, strict=True)]
@@ -149,9 +170,55 @@ def _explained_away(cands: list[list[Candidate]]) -> list[list[Candidate]]:
         kept = []
         for c in cs:
             rival = max((sc for sc, pj in best_of[(c.span.start, c.span.end)] if pj != pi), default=0.0)
-            if rival - c.score > RIVAL_MARGIN:
+            if rival - c.score > RIVAL_MARGIN and not (ENUM_KEEPS and "、" in c.span.text):
                 c = Candidate(c.span, c.score * RIVAL_DISCOUNT, c.features)
             kept.append(c)
+        kept.sort(key=lambda c: (-c.score, len(c.span.text)))
+        out.append(kept)
+    return out
+
+
+def _section_key(pledge: PledgeSpan) -> str:
+    parts = [x.strip() for x in (pledge.section_path or "").split(" / ") if x.strip()]
+    return " / ".join(parts[:2])
+
+
+def _section_coherence(pledges: Sequence[PledgeSpan], cands: list[list[Candidate]], review_text: str) -> list[list[Candidate]]:
+    """Lift candidates lying in the review paragraph where the pledge's plan section is reported.
+
+    Votes come from the confident matches of the other pledges of the same plan section,
+    so a pledge never votes for itself.
+    """
+    if SECTION_BOOST <= 0:
+        return cands
+    breaks = [i for i, ch in enumerate(review_text) if ch == "\n"]
+
+    def para(pos: int) -> int:
+        return bisect.bisect_right(breaks, pos)
+
+    votes: dict[str, Counter] = {}
+    own: list[tuple[str, int] | None] = []
+    for p, cs in zip(pledges, cands, strict=True):
+        key = _section_key(p)
+        if cs and cs[0].score >= ANCHOR_AT and not cs[0].span.five_year:
+            par = para(cs[0].span.start)
+            votes.setdefault(key, Counter())[par] += 1
+            own.append((key, par))
+        else:
+            own.append(None)
+    out = []
+    for p, cs, mine in zip(pledges, cands, own, strict=True):
+        key = _section_key(p)
+        counter = votes.get(key, Counter())
+        total = sum(counter.values()) - (1 if mine else 0)
+        if total < MIN_ANCHORS:
+            out.append(cs)
+            continue
+        kept = []
+        for c in cs:
+            par = para(c.span.start)
+            n = counter[par] - (1 if mine and mine[1] == par else 0)
+            kept.append(Candidate(c.span, c.score + SECTION_BOOST * n / total, c.features) if n > 0 else c)
         kept.sort(key=lambda c: (-c.score, len(c.span.text)))
         out.append(kept)
     return out

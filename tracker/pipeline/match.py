@@ -44,6 +44,8 @@ FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|个百分点|万亿|亿|万|千)?
 WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 MIN_SPAN_CHARS = 4
+# A pledge word used by at most this many review sentences is specific to one deliverable.
+RARE_DF = 1
 MIN_WORD_CHARS = 2
 
 _tokenizer: jieba.Tokenizer | None = None
@@ -364,6 +366,7 @@ def candidates_find(
         quoted, figures = anchors_of(p_texts[pi])
         idx = p_word_idx[pi]
         w_idf = widf[idx] if idx else np.zeros(0, dtype=np.float32)
+        df_p = df[idx] if idx else np.zeros(0)
         top_idf = float(w_idf.max()) if idx else 1.0
         cands = []
         for si in top[:, pi]:
@@ -394,6 +397,7 @@ def candidates_find(
                 "has_quoted": 1.0 if quoted else 0.0,
                 "figure": float(f_hit) / len(figures) if figures else 0.0,
                 "mass": float(p_mass[pi]),
+                "n_rare": float((df_p[hits] <= RARE_DF).sum()) if idx else 0.0,
             }
             cands.append(Candidate(spans[si], candidate_score(feats), feats))
         cands.sort(key=lambda c: (-c.score, len(c.span.text)))

@@ -78,6 +78,9 @@ def document_read(name: str, data: bytes, year: int | None = None) -> ReadDocume
     if not any(r.sections_of("review") or r.sections_of("five_year_review") for r in reports):
         warnings.append(f"{name}: no review section recognised")
     warnings.extend(_figure_warnings(reports))
+    broken = original.count("\ufffd")
+    if broken:
+        warnings.append(f"{name}: {broken} character(s) could not be decoded and show as \ufffd")
     truncated = text_truncated(text)
     if truncated:
         warnings.append(f"{name}: text ends mid-sentence; the copy looks truncated")
