@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, F, FloatField, Max, Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce, Substr
 
-from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking
+from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking, Verdict
 
 STATUS_ORDER = [Status.FULFILLED, Status.PARTIAL, Status.MISSED, Status.DROPPED, Status.PENDING]
 
@@ -152,27 +153,6 @@ def documents_of(jurisdiction_id: int) -> QuerySet[Document]:
 # --- API and curation admin reads (appended for issue 5) ----------------------------
 
 
-def offset_to_original(offset_map: list, offset: int) -> int:
-    """Map an offset into a document's cleaned text to its original text.
-
-    Same rule as the pipeline's ReadDocument.to_original, kept here because the
-    stored map is plain JSON and the API must not depend on the pipeline importing.
-    """
-    lo, hi = 0, len(offset_map) - 1
-    best = None
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if offset_map[mid][0] <= offset:
-            best = offset_map[mid]
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    if best is None:
-        return offset
-    clean_start, original_start, length = best[0], best[1], best[2]
-    return original_start + min(offset - clean_start, length)
-
-
 def document_list_queryset() -> QuerySet[Document]:
     """Documents without their large columns: the bytes and both texts stay in the database."""
     return (
@@ -184,8 +164,6 @@ def document_list_queryset() -> QuerySet[Document]:
 
 def pledge_api_detail(pledge_id: int) -> Pledge:
     """One pledge with its verdict, the evidence a reader sees and the offset maps to place it."""
-    from django.db.models import Prefetch
-
     evidence = (
         Evidence.objects.exclude(curation="rejected")
         .select_related("review_document")
@@ -224,8 +202,6 @@ def evidence_queryset() -> QuerySet[Evidence]:
 
 def verdict_history(verdict_id: int) -> QuerySet:
     """Every recorded state of a verdict, newest first, with who made the change."""
-    from tracker.models import Verdict
-
     return Verdict.history.filter(id=verdict_id).select_related("history_user").order_by("-history_date", "-history_id")
 
 
@@ -240,12 +216,6 @@ def tracking_queryset() -> QuerySet[Tracking]:
 
 # --- dashboard reads (issue 6) ------------------------------------------------------
 # Appended for the journalist dashboard; the functions above are shared and unchanged.
-
-# Imported here rather than at the top so this block stays append-only for a shared file.
-from django.db.models import Q  # noqa: E402
-from django.db.models.functions import Substr  # noqa: E402
-
-from tracker.models import Verdict  # noqa: E402
 
 COMPARISON_SORTS = {"name", "total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)}
 
@@ -317,16 +287,6 @@ def scorecard_sections(jurisdiction_id: int, plan_year: int) -> list[SectionScor
         SectionScorecard(section_id=section_id, heading=heading, scorecard=_scorecard_from_rows(group))
         for (_, _, section_id, heading), group in sorted(grouped.items())
     ]
-
-
-def dashboard_scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
-    """Same as scorecard(); kept because tracker/api calls it (it was a workaround while scorecard() raised)."""
-    return scorecard(jurisdiction_id, plan_year)
-
-
-def dashboard_comparison(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
-    """Same as scorecard_comparison(); kept because tracker/api calls it."""
-    return scorecard_comparison(plan_year, level=level)
 
 
 def dashboard_governments() -> list[dict]:
@@ -462,9 +422,6 @@ def pledge_api_queryset() -> QuerySet[Pledge]:
     A pledge whose verdict was never written reads as pending with confidence 0,
     the same rule the scorecards apply.
     """
-    from django.db.models import F, FloatField, Value
-    from django.db.models.functions import Coalesce
-
     return (
         Pledge.objects.select_related("verdict", "section", "document__jurisdiction")
         .defer(
@@ -499,8 +456,6 @@ def pledges_with_status(pledges: QuerySet[Pledge], statuses: list[str]) -> Query
 
 def scorecard_comparison_with_parents(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
     """scorecard_comparison with each government's parent loaded in one query (the API shows its name)."""
-    from django.db.models import prefetch_related_objects
-
     rows = scorecard_comparison(plan_year, level=level)
     prefetch_related_objects([jurisdiction for jurisdiction, _ in rows], "parent")
     return rows

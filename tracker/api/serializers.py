@@ -23,6 +23,7 @@ from tracker.models import (
     Tracking,
     Verdict,
 )
+from tracker.pipeline.types import offset_to_original
 
 BIGINT_MAX = 2**63 - 1
 
@@ -179,10 +180,10 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_original_start(self, evidence: Evidence) -> int:
-        return selectors.offset_to_original(evidence.review_document.offset_map or [], evidence.start)
+        return offset_to_original(evidence.review_document.offset_map or [], evidence.start)
 
     def get_original_end(self, evidence: Evidence) -> int:
-        return selectors.offset_to_original(evidence.review_document.offset_map or [], evidence.end)
+        return offset_to_original(evidence.review_document.offset_map or [], evidence.end)
 
 
 class EvidenceListSerializer(serializers.ModelSerializer):
@@ -255,10 +256,10 @@ class PledgeDetailSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_original_start(self, pledge: Pledge) -> int:
-        return selectors.offset_to_original(pledge.document.offset_map or [], pledge.start)
+        return offset_to_original(pledge.document.offset_map or [], pledge.start)
 
     def get_original_end(self, pledge: Pledge) -> int:
-        return selectors.offset_to_original(pledge.document.offset_map or [], pledge.end)
+        return offset_to_original(pledge.document.offset_map or [], pledge.end)
 
     @extend_schema_field(VerdictSerializer(allow_null=True))
     def get_verdict(self, pledge: Pledge) -> dict | None:

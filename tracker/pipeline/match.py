@@ -46,6 +46,7 @@ WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_SPAN_CHARS = 4
 # A pledge word used by at most this many review sentences is specific to one deliverable.
 RARE_DF = 1
+RARE_PLAN_DF = 1000
 MIN_WORD_CHARS = 2
 
 _tokenizer: jieba.Tokenizer | None = None
@@ -343,6 +344,7 @@ def candidates_find(
         for x in ws:
             pw[i, wvocab[x]] = 1.0
     w_mass = (pw * widf).sum(axis=1) + 1e-6
+    plan_df = pw.sum(axis=0)
     seen = present.any(axis=0)  # words the review never uses add nothing to any overlap
     word_recall = ((present[:, seen].astype(np.float32) * widf[seen]) @ pw[:, seen].T) / w_mass[None, :]
     combined = 0.4 * recall + 0.4 * word_recall + 0.2 * np.minimum(precision, 1.0)
@@ -367,6 +369,7 @@ def candidates_find(
         idx = p_word_idx[pi]
         w_idf = widf[idx] if idx else np.zeros(0, dtype=np.float32)
         df_p = df[idx] if idx else np.zeros(0)
+        pdf_p = plan_df[idx] if idx else np.zeros(0)
         top_idf = float(w_idf.max()) if idx else 1.0
         cands = []
         for si in top[:, pi]:
@@ -397,7 +400,7 @@ def candidates_find(
                 "has_quoted": 1.0 if quoted else 0.0,
                 "figure": float(f_hit) / len(figures) if figures else 0.0,
                 "mass": float(p_mass[pi]),
-                "n_rare": float((df_p[hits] <= RARE_DF).sum()) if idx else 0.0,
+                "n_rare": float(((df_p <= RARE_DF) & (pdf_p <= RARE_PLAN_DF))[hits].sum()) if idx else 0.0,
             }
             cands.append(Candidate(spans[si], candidate_score(feats), feats))
         cands.sort(key=lambda c: (-c.score, len(c.span.text)))

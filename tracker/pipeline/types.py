@@ -90,19 +90,27 @@ class ReadDocument:
 
     def to_original(self, i: int) -> int:
         """Map an offset in ``text`` to the matching offset in ``original``."""
-        lo, hi = 0, len(self.offset_map) - 1
-        best = None
-        while lo <= hi:
-            mid = (lo + hi) // 2
-            if self.offset_map[mid][0] <= i:
-                best = self.offset_map[mid]
-                lo = mid + 1
-            else:
-                hi = mid - 1
-        if best is None:
-            return 0
-        clean_start, orig_start, length = best
-        return orig_start + min(i - clean_start, length)
+        return offset_to_original(self.offset_map, i)
+
+
+def offset_to_original(offset_map, i: int) -> int:
+    """Map an offset in a cleaned text to its original text through (clean, original, length) runs.
+
+    Plain lists work too, so the stored JSON map of a document can be used as it is.
+    """
+    lo, hi = 0, len(offset_map) - 1
+    best = None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if offset_map[mid][0] <= i:
+            best = offset_map[mid]
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    if best is None:
+        return i
+    clean_start, orig_start, length = best[0], best[1], best[2]
+    return orig_start + min(i - clean_start, length)
 
 
 @dataclass(frozen=True)
