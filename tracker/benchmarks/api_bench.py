@@ -28,17 +28,14 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
+from tracker.benchmarks import synthetic
 from tracker.models import (
     Document,
     Evidence,
     Jurisdiction,
     Level,
     Pledge,
-    PledgeKind,
     ProcessingState,
-    Section,
-    SectionKind,
-    Status,
     Verdict,
 )
 
@@ -47,9 +44,6 @@ PROVINCES = 31
 CITIES_PER_PROVINCE = 10
 SECTIONS_PER_PLAN = 6
 NAME_PREFIX = "压测"
-STATUS_WEIGHTS = {Status.FULFILLED: 45, Status.PARTIAL: 8, Status.MISSED: 5, Status.DROPPED: 35}
-PHRASES = ["新建高标准农田", "改造老旧小区", "新增城镇就业", "建成综合交通枢纽", "出台数据要素办法", "推进城市更新",
-           "实施乡村振兴", "新建幼儿园", "完成造林绿化", "建设保障性住房"]
 BASE_DIR = Path(settings.BASE_DIR)
 
 WRK_SCRIPT = """
@@ -78,25 +72,6 @@ class Result:
 
 
 # --- database -----------------------------------------------------------------------
-
-
-def bench_database_ensure() -> str:
-    """Create the bench database if missing; refuse anything not obviously a bench database."""
-    import psycopg
-
-    db = settings.DATABASES["default"]
-    if "postgresql" not in db["ENGINE"]:
-        raise SystemExit("bench_api needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/pt_bench_api")
-    name = db["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"refusing to load 100,000 synthetic pledges into {name!r}: use a database named *bench*")
-    conninfo = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER") or "postgres",
-                "password": db.get("PASSWORD") or None, "dbname": "postgres", "autocommit": True}
-    with psycopg.connect(**{k: v for k, v in conninfo.items() if v is not None}) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return name
 
 
 def bench_data_present() -> int:
@@ -145,48 +120,21 @@ def bench_data_load(pledges: int, *, log: Callable[[str], None] = print, seed: i
 
 
 def _plan_load(jurisdiction: Jurisdiction, year: int, count: int, rng: random.Random) -> None:
-    lines = [f"{rng.choice(PHRASES)}{i % 97 + 1}万{'亩个人座项'[i % 5]}" for i in range(count)]
+    lines = synthetic.pledge_lines(count, rng)
     text = "，".join(lines)
-    plan, review = Document.objects.bulk_create([
-        Document(jurisdiction=jurisdiction, year=year, filename=f"{jurisdiction.name}-{year}.txt", original_file=b"",
-                 content_hash=f"plan-{jurisdiction.pk}-{year}", state=ProcessingState.DONE, plan_report_index=0,
-                 text=text, offset_map=[[0, 0, len(text)]]),
-        Document(jurisdiction=jurisdiction, year=year + 1, filename=f"{jurisdiction.name}-{year + 1}-review.txt",
-                 original_file=b"", content_hash=f"review-{jurisdiction.pk}-{year + 1}", state=ProcessingState.DONE,
-                 review_report_index=0, text="。".join(f"{p}已完成" for p in PHRASES), offset_map=[]),
-    ])
-    if year == PLAN_YEARS[-1]:
-        Document.objects.filter(pk=review.pk).delete()
-        review = None
-    size = max(count // SECTIONS_PER_PLAN, 1)
-    sections = Section.objects.bulk_create(
-        Section(document=plan, kind=SectionKind.PLAN, heading=f"（{k + 1}）第{k + 1}部分", year=year, start=k,
-                end=k + 1)
-        for k in range(SECTIONS_PER_PLAN)
+    plan = Document.objects.create(
+        jurisdiction=jurisdiction, year=year, filename=f"{jurisdiction.name}-{year}.txt", original_file=b"",
+        content_hash=f"plan-{jurisdiction.pk}-{year}", state=ProcessingState.DONE, plan_report_index=0,
+        text=text, offset_map=[[0, 0, len(text)]],
     )
-    rows, offset = [], 0
-    for i, line in enumerate(lines):
-        is_target = i % 4 == 0
-        rows.append(Pledge(
-            document=plan, section=sections[min(i // size, SECTIONS_PER_PLAN - 1)], plan_year=year, text=line,
-            start=offset, end=offset + len(line), kind=PledgeKind.TARGET if is_target else PledgeKind.PROJECT,
-            target_metric=line[:6] if is_target else "", target_value=float(i % 97 + 1) if is_target else None,
-            target_unit="万亩" if is_target else "", target_comparator="at_least" if is_target else "",
-        ))
-        offset += len(line) + 1
-    created = Pledge.objects.bulk_create(rows, batch_size=5000)
-    statuses, weights = list(STATUS_WEIGHTS), list(STATUS_WEIGHTS.values())
-    verdicts, evidence = [], []
-    for pledge in created:
-        status = rng.choices(statuses, weights)[0] if review else Status.PENDING
-        confidence = round(rng.random(), 3)
-        verdicts.append(Verdict(pledge=pledge, review_document=review, machine_status=status,
-                                machine_confidence=confidence, status=status, confidence=confidence))
-        if review and status != Status.DROPPED:
-            evidence.append(Evidence(pledge=pledge, review_document=review, text=f"{pledge.text[:6]}已完成", start=0,
-                                     end=9, score=round(60 + 40 * rng.random(), 2)))
-    Verdict.objects.bulk_create(verdicts, batch_size=5000)
-    Evidence.objects.bulk_create(evidence, batch_size=5000)
+    review = None
+    if year != PLAN_YEARS[-1]:
+        review = Document.objects.create(
+            jurisdiction=jurisdiction, year=year + 1, filename=f"{jurisdiction.name}-{year + 1}-review.txt",
+            original_file=b"", content_hash=f"review-{jurisdiction.pk}-{year + 1}", state=ProcessingState.DONE,
+            review_report_index=0, text="。".join(f"{p}已完成" for p in synthetic.PHRASES), offset_map=[],
+        )
+    synthetic.plan_rows_load(plan, review, lines, rng, sections=SECTIONS_PER_PLAN)
 
 
 # --- server -------------------------------------------------------------------------

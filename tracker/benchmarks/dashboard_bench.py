@@ -19,18 +19,14 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
+from tracker.benchmarks import synthetic
 from tracker.models import (
     Document,
-    Evidence,
     Jurisdiction,
     Level,
     Pledge,
-    PledgeKind,
     ProcessingState,
-    Section,
-    SectionKind,
     Status,
-    Verdict,
 )
 
 PLAN_YEARS = (2023, 2024, 2025)
@@ -91,88 +87,21 @@ def bench_data_load(pledges: int, governments: int, *, log: Callable[[str], None
 def _government_load(jurisdiction: Jurisdiction, count: int, rng: random.Random, statuses: list, weights: list) -> None:
     per_year = [count // len(PLAN_YEARS)] * len(PLAN_YEARS)
     per_year[-1] += count - sum(per_year)
+    lines = {year: synthetic.pledge_lines(n, rng) for year, n in zip(PLAN_YEARS, per_year, strict=True)}
     documents = {}
     for year in (*PLAN_YEARS, PLAN_YEARS[-1] + 1):
+        text = "，".join(lines[year]) if year in lines else "".join(f"{p}{i}万亩已完成。" for i, p in enumerate(PHRASES))
         documents[year] = Document(
-            jurisdiction=jurisdiction,
-            year=year,
-            filename=f"{jurisdiction.name}-{year}.txt",
-            original_file=b"",
-            content_hash=f"{jurisdiction.name}-{year}",
-            state=ProcessingState.DONE,
-            plan_report_index=0,
-            review_report_index=0,
+            jurisdiction=jurisdiction, year=year, filename=f"{jurisdiction.name}-{year}.txt", original_file=b"",
+            content_hash=f"{jurisdiction.name}-{year}", state=ProcessingState.DONE, plan_report_index=0,
+            review_report_index=0, text=text,
         )
-    texts = {}
-    for year, n in zip(PLAN_YEARS, per_year, strict=True):
-        texts[year] = [f"{rng.choice(PHRASES)}{i % 97 + 1}万{'亩个人座项'[i % 5]}，" for i in range(n)]
-        documents[year].text = "".join(texts[year])
-    documents[PLAN_YEARS[-1] + 1].text = "".join(f"{p}{i}万亩已完成。" for i, p in enumerate(PHRASES))
     Document.objects.bulk_create(documents.values())
     for year in PLAN_YEARS:
-        document, lines = documents[year], texts[year]
-        size = max(len(lines) // SECTIONS_PER_PLAN, 1)
-        sections = Section.objects.bulk_create(
-            Section(
-                document=document,
-                kind=SectionKind.PLAN,
-                heading=f"（{k + 1}）第{k + 1}部分",
-                year=year,
-                start=k * size * 12,
-                end=k * size * 12 + 1,
-            )
-            for k in range(SECTIONS_PER_PLAN)
+        synthetic.plan_rows_load(
+            documents[year], documents[year + 1], lines[year], rng,
+            sections=SECTIONS_PER_PLAN, status_weights=dict(zip(statuses, weights, strict=True)),
         )
-        rows, offset = [], 0
-        for i, line in enumerate(lines):
-            text = line.rstrip("，")
-            is_target = i % 4 == 0
-            rows.append(
-                Pledge(
-                    document=document,
-                    section=sections[min(i // size, SECTIONS_PER_PLAN - 1)],
-                    plan_year=year,
-                    text=text,
-                    start=offset,
-                    end=offset + len(text),
-                    kind=PledgeKind.TARGET if is_target else PledgeKind.PROJECT,
-                    target_metric=text[:6] if is_target else "",
-                    target_value=float(i % 97 + 1) if is_target else None,
-                    target_unit="万亩" if is_target else "",
-                    target_comparator="at_least" if is_target else "",
-                )
-            )
-            offset += len(line)
-        created = Pledge.objects.bulk_create(rows, batch_size=5000)
-        review = documents[year + 1]
-        verdicts, evidence = [], []
-        for pledge in created:
-            status = rng.choices(statuses, weights)[0]
-            confidence = round(rng.random(), 3)
-            verdicts.append(
-                Verdict(
-                    pledge=pledge,
-                    review_document=review,
-                    machine_status=status,
-                    machine_confidence=confidence,
-                    status=status,
-                    confidence=confidence,
-                    machine_actual={"value": 3.0, "unit": "万亩"} if pledge.target_value else None,
-                )
-            )
-            if status in (Status.FULFILLED, Status.PARTIAL, Status.MISSED):
-                evidence.append(
-                    Evidence(
-                        pledge=pledge,
-                        review_document=review,
-                        text=pledge.text + "已完成",
-                        start=0,
-                        end=len(pledge.text) + 3,
-                        score=round(60 + 40 * rng.random(), 2),
-                    )
-                )
-        Verdict.objects.bulk_create(verdicts, batch_size=5000)
-        Evidence.objects.bulk_create(evidence, batch_size=5000)
 
 
 def bench_data_present() -> int:

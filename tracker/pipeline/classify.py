@@ -258,6 +258,31 @@ def _metric_sim(metric: str, text: str) -> float:
     return len(mg & set(bigrams(text))) / len(mg)
 
 
+CJK_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}$")
+# Characters before a review figure searched for the word the pledge's figure follows.
+FIGURE_HEAD_WINDOW = 5
+
+
+def figure_head(text: str, start: int) -> str:
+    """The word right before a figure when it names what is counted (开行2500列, 总产125亿斤,
+    减负2500亿元): a reviewed figure that follows the same word reports the same quantity,
+    however differently the rest of the sentence is worded. Empty when the word is a bare
+    verb (新增, 建成) that names no quantity."""
+    before, _ = _comparator_words()
+    head = text[max(0, start - 8) : start]
+    stripped = True
+    while stripped:
+        stripped = False
+        for w, _c in before:
+            if w and head.endswith(w):
+                head, stripped = head[: -len(w)], True
+                break
+    head = head[-2:]
+    if not CJK_PAIR.match(head) or head in words("count_verb") or content_mask(head) != head:
+        return ""
+    return head
+
+
 def target_actual(
     pledge: PledgeSpan, candidates: Sequence[Candidate], target: Figure, metric: str
 ) -> tuple[Candidate, Figure, float] | None:
@@ -265,6 +290,7 @@ def target_actual(
     best = None
     pledge_text = text_fold(pledge.text)
     change = _change_kind(pledge_text[max(0, target.start - 8) : target.start]) if target.end else None
+    fhead = figure_head(pledge_text, target.start) if target.end and target.unit not in RATE_UNITS else ""
     for c in candidates:
         text = text_fold(c.span.text)
         five = c.span.five_year or is_five_year(text)
@@ -284,6 +310,8 @@ def target_actual(
             own_sim = _metric_sim(metric, text[max(seg_start, f.start - 30) : f.end] + tail)
             wide_sim = _metric_sim(metric, text[max(0, f.start - 30) : f.end] + tail)
             sim = max(own_sim, 0.95 * wide_sim)
+            if fhead and fhead in text[max(seg_start, f.start - FIGURE_HEAD_WINDOW) : f.start]:
+                sim = max(sim, METRIC_MATCH_AT)
             if change is not None and f.unit in ("%", "‰") and change != _change_kind(head):
                 sim *= 0.6  # a growth rate against a cut, a share or a level is another figure
             key = sim + 0.05 * own_sim + 0.002 * c.score - 0.0001 * len(c.span.text)

@@ -46,7 +46,7 @@ WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_SPAN_CHARS = 4
 # A pledge word used by at most this many review sentences is specific to one deliverable.
 RARE_DF = 1
-RARE_PLAN_DF = 1000
+RARE_PLAN_DF = 2
 MIN_WORD_CHARS = 2
 
 _tokenizer: jieba.Tokenizer | None = None

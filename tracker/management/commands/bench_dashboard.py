@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.benchmarks import dashboard_bench
+from tracker.benchmarks import dashboard_bench, synthetic
 
 BUDGET_MS = 300
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError("the benchmark measures PostgreSQL; set DATABASE_URL=postgres://…/pt_bench_dash")
         if not str(db["NAME"]).startswith("pt_bench") and not options["allow_any_database"]:
             raise CommandError(f"refusing to bulk-load into {db['NAME']!r}; use a database named pt_bench_… (see --help)")
-        _database_ensure(db)
+        synthetic.bench_database_ensure()
         call_command("migrate", verbosity=0, interactive=False)
         present = dashboard_bench.bench_data_present()
         if present < options["pledges"]:
@@ -60,15 +60,3 @@ def _analyze() -> None:
     # Fresh bulk loads have no planner statistics; without them PostgreSQL may pick bad plans.
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def _database_ensure(db: dict) -> None:
-    import psycopg
-
-    params = {"host": db.get("HOST") or "127.0.0.1", "port": db.get("PORT") or 5432, "user": db.get("USER") or "postgres"}
-    if db.get("PASSWORD"):
-        params["password"] = db["PASSWORD"]
-    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [db["NAME"]]).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{db["NAME"]}"')
