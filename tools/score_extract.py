@@ -1,8 +1,10 @@
 """Write extraction-only compare outputs for the dev pairs, for score.py without --run.
 
-Usage: python tools/score_extract.py OUTDIR [--gold DIR] [--corpus DIR]
+Usage: python tools/score_extract.py OUTDIR [--gold DIR] [--corpus DIR] [--set NAME=VALUE ...]
 Every pledge is written as "dropped": only recall, precision and target hit mean
-anything here; statuses come from the matcher.
+anything here; statuses come from the matcher. --set overrides a numeric constant
+of tracker.pipeline.extract for this run (GENERIC_MIN_CHARS=16,
+CHARS_PER_CONCRETE=0.11, SPARSE_PLAN_MAX=0 …), to trace the precision/recall trade-off.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tracker.pipeline import extract  # noqa: E402
 from tracker.pipeline.read import document_read, report_with_plan  # noqa: E402
 
 
@@ -25,7 +28,13 @@ def main() -> int:
     ap.add_argument("outdir")
     ap.add_argument("--gold", default=str(shared / "eval" / "dev"))
     ap.add_argument("--corpus", default=str(shared / "corpus"))
+    ap.add_argument("--set", action="append", default=[], metavar="NAME=VALUE")
     args = ap.parse_args()
+    for item in args.set:
+        name, _, value = item.partition("=")
+        if not isinstance(getattr(extract, name, None), (int, float)):
+            ap.error(f"--set {item}: extract has no numeric constant {name}")
+        setattr(extract, name, float(value) if "." in value else int(value))
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
     for meta_path in sorted(Path(args.gold).glob("*.meta.json")):

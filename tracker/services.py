@@ -72,6 +72,12 @@ def jurisdiction_get_or_create(*, name: str, level: str, parent: Jurisdiction | 
     return jurisdiction
 
 
+def filename_clean(filename: str) -> str:
+    """The name as shown in messages: no path, no control characters, so an error stays one line."""
+    name = "".join(ch if ch.isprintable() else " " for ch in filename.replace("\\", "/").rsplit("/", 1)[-1])
+    return name.strip()[:255] or "unnamed"
+
+
 def document_validate(*, filename: str, data: bytes, year: int) -> None:
     """Refuse what can never become a document, before any row is written."""
     if not YEAR_MIN <= year <= YEAR_MAX:
@@ -96,6 +102,7 @@ def document_create(
     source_url: str = "",
 ) -> tuple[Document, bool]:
     """Store a file as a queued document; the same bytes twice give the same row."""
+    filename = filename_clean(filename)
     document_validate(filename=filename, data=data, year=year)
     content_hash = hashlib.sha256(data).hexdigest()
     document, created = Document.objects.get_or_create(
@@ -154,26 +161,33 @@ def document_process(document_id: int) -> Document:
         document.refresh_from_db()
         return document
 
-    with transaction.atomic():
-        document = Document.objects.select_for_update().get(pk=document_id)
-        document.format = read.format
-        document.encoding = read.encoding
-        document.original_text = read.original
-        document.text = read.text
-        document.offset_map = [list(run) for run in read.offset_map]
-        document.truncated = read.truncated
-        document.warnings = list(read.warnings)
-        document.plan_report_index = plan_report.index if plan_report else None
-        document.review_report_index = review_report.index if review_report else None
-        if not document.title:
-            document.title = (plan_report or review_report).title[:300]
-        _document_sections_replace(document, read)
-        document.state = ProcessingState.DONE
-        document.error = ""
-        document.progress = 100
-        document.save()
-        _document_near_duplicate_mark(document)
-        _document_neighbours_track(document)
+    try:
+        with transaction.atomic():
+            document = Document.objects.select_for_update().get(pk=document_id)
+            document.format = read.format
+            document.encoding = read.encoding
+            document.original_text = read.original
+            document.text = read.text
+            document.offset_map = [list(run) for run in read.offset_map]
+            document.truncated = read.truncated
+            document.warnings = list(read.warnings)
+            document.plan_report_index = plan_report.index if plan_report else None
+            document.review_report_index = review_report.index if review_report else None
+            if not document.title:
+                document.title = (plan_report or review_report).title[:300]
+            _document_sections_replace(document, read)
+            document.state = ProcessingState.DONE
+            document.error = ""
+            document.progress = 100
+            document.save()
+            _document_near_duplicate_mark(document)
+            _document_neighbours_track(document)
+    except Exception as exc:  # the write rolled back whole; the document must not stay "processing"
+        logger.exception("storing %s failed", document.filename)
+        Document.objects.filter(pk=document_id).update(
+            state=ProcessingState.FAILED, error=f"{document.filename}: internal error: {exc!r}", progress=100
+        )
+        document.refresh_from_db()
     return document
 
 
@@ -296,10 +310,11 @@ def _document_neighbours_track(document: Document) -> None:
 
 
 def plan_documents_for_year(jurisdiction_id: int, year: int) -> Iterable[Document]:
+    # Not filtered on state: a document whose re-run failed keeps its last good
+    # sections and pledges (plan_report_index is only set by a successful run).
     return Document.objects.filter(
         jurisdiction_id=jurisdiction_id,
         year=year,
-        state=ProcessingState.DONE,
         plan_report_index__isnull=False,
         near_duplicate_of__isnull=True,
     )
@@ -311,7 +326,6 @@ def review_document_for(plan: Document, plan_year: int) -> Document | None:
         Document.objects.filter(
             jurisdiction_id=plan.jurisdiction_id,
             year=plan_year + 1,
-            state=ProcessingState.DONE,
             review_report_index__isnull=False,
         )
         # Prefer an original over a near-duplicate copy, and a complete copy over a truncated one.
@@ -491,7 +505,6 @@ def jurisdiction_track_request(jurisdiction_id: int) -> list[Tracking]:
     trackings = []
     plans = Document.objects.filter(
         jurisdiction_id=jurisdiction_id,
-        state=ProcessingState.DONE,
         plan_report_index__isnull=False,
         near_duplicate_of__isnull=True,
     )

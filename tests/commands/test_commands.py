@@ -105,3 +105,19 @@ def test_compare_refuses_a_binary_file_with_one_line(tmp_path):
     result = _run("compare", str(bad), "--plan-year", "2023", "--json", str(tmp_path / "o.json"))
     assert result.returncode != 0
     assert "plan.pdf" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.django_db
+def test_an_over_limit_file_is_refused_before_it_is_read(tmp_path, capsys, settings, monkeypatch):
+    settings.TRACKER_MAX_UPLOAD_BYTES = 1000
+    big = tmp_path / "big.txt"
+    big.write_bytes("政府工作报告".encode() * 200)
+
+    def never(*args, **kwargs):
+        raise AssertionError("the file was read")
+
+    monkeypatch.setattr(Path, "read_bytes", never)
+    with pytest.raises(CommandError):
+        _ingest(big)
+    assert "big.txt: file is too large (3600 bytes, limit 1000)" in capsys.readouterr().err
+    assert Document.objects.count() == 0

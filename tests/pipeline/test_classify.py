@@ -214,3 +214,45 @@ def test_five_year_totals_are_not_the_years_figure():
     f, metric = target_of(g)
     found = target_actual(g, [Candidate(rate, 60.0, {})], f, metric)
     assert found is not None and found[1].value == pytest.approx(6.9)
+
+
+def test_praise_of_a_field_with_its_results_unnamed_is_generic():
+    assert is_generic("现代化基础设施建设不断加强")
+    assert is_generic("国企改革成效显现")
+    assert not is_generic("新建改造生活污水管网9.9万公里")
+
+
+def test_trains_are_a_counted_unit():
+    f = first("中欧班列开行3005列")
+    assert (f.value, f.unit) == (3005, "列")
+
+
+def test_a_comparator_after_the_figure_is_not_part_of_the_metric():
+    _, metric = target_of(PledgeSpan("实施重大科技项目400个以上", 0, 13, "target", "", 0))
+    assert "以上" not in metric
+
+
+def _actual_counted(pledge_text: str, review_text: str, count: int) -> Figure | None:
+    p = PledgeSpan(pledge_text, 0, len(pledge_text), "target", "", 0)
+    f, metric = target_of(p)
+    found = target_actual(p, [Candidate(_review_span(review_text), 50.0, {})], f, metric, lambda w: count)
+    return found[1] if found else None
+
+
+def test_a_rare_word_right_before_the_figure_names_the_metric():
+    # 开行 alone is too short a metric for bigram overlap, but the review's figure follows it too
+    a = _actual_counted("力争全年开行2500列以上", "中欧班列开行3005列、增长14.7%", count=1)
+    assert a is not None and a.value == pytest.approx(3005)
+    a = _actual_counted("为经营主体减负2500亿元以上", "全年为企业减负超3300亿元", count=1)
+    assert a is not None and a.value == pytest.approx(3300e8)
+    # without review counts, or when the word is all over the review, it names nothing
+    assert _actual("力争全年开行2500列以上", "中欧班列开行3005列") is None
+    assert _actual_counted("新增雄鹰企业20家", "新增高新技术企业超6000家", count=9) is None
+    # a bare verb before the figure names no quantity, however rare
+    assert _actual_counted("新增1000张护理床位", "新增7000张医疗床位", count=1) is None
+
+
+def test_an_earlier_project_stage_than_promised_is_partial():
+    assert words_status("推动石化基地一期全面达产", "石化基地一期等一批重大项目建成投产")[0] == "partial"
+    assert words_status("推动石化基地建成投产", "石化基地等一批重大项目建成投产")[0] == "fulfilled"
+    assert words_status("推动铁路开工建设", "铁路建成通车")[0] == "fulfilled"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from tracker.pipeline.extract import pledge_kind, pledges_extract
+from tracker.pipeline.extract import STANDALONE_SCORE, pledge_kind, pledge_score, pledges_extract
 from tracker.pipeline.segment import report_split
 
 PLAN = """各位代表：
@@ -100,3 +100,55 @@ def test_forecasts_and_deltas_are_not_pledges() -> None:
         p.text for p in _plan_pledges("拟安排地方政府专项债券3.9万亿元，比上年增加1000亿元。预计今年高校毕业生超过1170万人。")
     ]
     assert texts == ["拟安排地方政府专项债券3.9万亿元"]
+
+
+def _figures(n: int) -> str:
+    """n concrete pledges, one paragraph each, to make a plan rich in deliverables."""
+    return "\n".join(f"新建社区食堂{i}个。" for i in range(1, n + 1))
+
+
+GENERIC_PARAGRAPH = (
+    "推动产业链供应链优化升级。加强财会监督。完善边境贸易支持政策。提高网络、数据等领域安全保障能力。"
+    "推动养老、育幼、家政等服务扩容提质，支持社会力量提供社区服务。"
+)
+
+
+def test_a_short_opening_sentence_is_the_theme_of_its_paragraph() -> None:
+    texts = [p.text for p in _plan_pledges("推动产业链供应链优化升级。加强耕地保护，推进农田水利建设。")]
+    assert texts == ["加强耕地保护，推进农田水利建设"]
+
+
+def test_a_plan_in_general_terms_keeps_its_generic_actions() -> None:
+    texts = [p.text for p in _plan_pledges(GENERIC_PARAGRAPH)]
+    assert "加强财会监督" in texts
+    assert "提高网络、数据等领域安全保障能力" in texts
+    assert "推动产业链供应链优化升级" not in texts
+
+
+def test_a_plan_rich_in_deliverables_keeps_only_generic_actions_that_say_what() -> None:
+    texts = [p.text for p in _plan_pledges(_figures(70) + "\n" + GENERIC_PARAGRAPH)]
+    assert "新建社区食堂70个" in texts
+    # a named rule or instrument, or a clause spelling out its objects, is checkable
+    assert "完善边境贸易支持政策" in texts
+    assert "推动养老、育幼、家政等服务扩容提质，支持社会力量提供社区服务" in texts
+    # a field without a deliverable, or a capacity to raise, is not
+    assert "加强财会监督" not in texts
+    assert "提高网络、数据等领域安全保障能力" not in texts
+
+
+def test_the_richer_the_plan_the_more_a_generic_action_must_spell_out() -> None:
+    generic = "二、xx\n深化改革。加快发展现代生产性服务业，促进中小企业发展。"
+    clause = "加快发展现代生产性服务业，促进中小企业发展"
+    assert clause in [p.text for p in _plan_pledges(_figures(70) + "\n" + generic)]
+    assert clause not in [p.text for p in _plan_pledges(_figures(300) + "\n" + generic)]
+
+
+def test_a_quoted_slogan_alone_is_not_a_named_deliverable() -> None:
+    assert pledge_score("大力发展“四新”产业") < STANDALONE_SCORE
+    assert pledge_score("出台“湾区标准”认证办法") >= STANDALONE_SCORE
+    assert pledge_score("升级“湾事通”平台") >= STANDALONE_SCORE
+
+
+def test_a_repeated_text_is_one_pledge() -> None:
+    texts = [p.text for p in _plan_pledges("新建托育机构5所。\n附件\n新建托育机构5所。")]
+    assert texts == ["新建托育机构5所"]

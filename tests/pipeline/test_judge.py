@@ -187,3 +187,40 @@ def test_a_namesake_pledge_is_explained_away():
     # on its own the near namesake would pass; beside the pledge the clause is about, it does not
     assert alone.status == "fulfilled"
     assert both[1].status == "dropped"
+
+
+RARE_REVIEW = (
+    "一、2025年工作回顾\n全省生产总值增长5.2%，城镇新增就业125万人。"
+    "科技创新能力持续提升，新增国家重点实验室3家。体系化布局多层次实验室，中试平台建设提速。"
+    "制造业投资增长8%，高新技术企业突破7万家。文化事业繁荣发展，公共文化服务体系更加健全。"
+    "城乡居民收入稳步增长，社会保障水平持续提高。\n"
+)
+
+
+def _rare_judge(text: str):
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(RARE_REVIEW), 2025)]
+    pledges = [p(text, "action"), p("办好全民健身运动会", "action"), p("完善公共文化服务体系", "action")]
+    return pledges_judge(pledges, RARE_REVIEW, secs, 2025)[0]
+
+
+def test_rare_words_of_the_pledge_meeting_in_one_review_clause_address_it():
+    # a long pledge shares little of its wording with the review, but the two words that
+    # only this clause of the review uses (中试, 平台) say it reports this deliverable
+    v = _rare_judge("分类别推动省实验室和概念验证中心、中试平台、新型研发机构协同建设与开放共享")
+    assert v.status == "fulfilled"
+    assert v.evidence and "中试平台" in v.evidence[0].text
+    assert v.confidence < 0.5  # a weak match: it goes to the curation queue first
+    # one shared rare word is not enough
+    assert _rare_judge("建设概念验证中心和中试基地").status == "dropped"
+
+
+def test_an_enumerated_clause_is_not_explained_away_by_one_of_its_items():
+    # the clause reports two deliverables; the first pledge matching it better does not
+    # make it any less about the second
+    review = (
+        "一、2025年工作回顾\n全省生产总值增长5.2%，城镇新增就业125万人。"
+        "东部国际机场三期扩建工程、西部机场第三跑道建成投用。全省机场旅客吞吐量增长8%。新建5G基站2万个。\n"
+    )
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(review), 2025)]
+    out = pledges_judge([p("东部国际机场三期扩建工程建成投用"), p("加快西部机场第三跑道和货运区建设")], review, secs, 2025)
+    assert [v.status for v in out] == ["fulfilled", "fulfilled"]

@@ -144,3 +144,18 @@ def test_candidates_do_not_depend_on_pairs_seen_before():
     other = "推进“省儿童医”试点，“交通三号”建设。"
     candidates_find([pledge(other)], [ReviewSpan(other, 0, len(other), "sentence", 0)])
     assert scores() == first
+
+
+def test_rare_words_count_only_words_specific_to_one_sentence_and_pledge():
+    review = (
+        "一、2025年工作回顾\n中试平台建设提速。全省建设提速，发展提速。新建5G基站2.3万个。\n二、2026年工作安排\n建成中试平台。\n"
+    )
+    spans = review_spans_split(review, sections(review), 2025)
+    found = candidates_find([pledge("推动中试平台建设"), pledge("发展数字经济")], spans)
+    best = found[0][0]
+    assert best.span.text == "中试平台建设提速"
+    # 中试 and 平台 occur in this sentence only; 建设 is in two sentences of the review
+    assert best.features["n_rare"] == 2
+    # a word many pledges share names a field, not this deliverable
+    shared = [pledge("推动中试平台建设"), pledge("中试平台扩容"), pledge("中试平台开放")]
+    assert candidates_find(shared, spans)[0][0].features["n_rare"] == 0

@@ -87,3 +87,25 @@ def test_five_megabytes_of_pathological_shapes_clean_in_linear_time(shape):
     clean, runs = _timed(f"clean_text, {len(text.encode()) / 2**20:.1f} MB", clean_text, text)
     assert clean and runs
     assert runs[-1][0] + runs[-1][2] == len(clean)
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("<div>各位代表，新建学校10所。", "</div>"), ("<li>各位代表，新建学校10所。<ul>", "</ul></li>")],
+    ids=["nested-divs", "nested-lists"],
+)
+def test_html_nested_thousands_deep_reads_in_linear_time_and_space(opening, closing):
+    depth = 20_000
+    page = f"<html><body><div><ul>{opening * depth}{closing * depth}</ul></div></body></html>".encode()
+    text, fmt, _ = _timed(f"decode_file, {len(page) / 2**20:.1f} MB of HTML nested {depth} deep", decode_file, "deep.html", page)
+    assert fmt == "html"
+    # Each paragraph's text at most once: a nested list must not repeat its items once per
+    # level. (The article finder may leave out the outer tenth of nested divs, by design.)
+    assert depth * 0.9 <= text.count("新建学校10所") <= depth
+    assert len(text) < len(page)
+
+
+def test_html_paragraph_inside_a_list_item_is_read_once():
+    page = "<html><body><div><ul><li><p>新建学校10所。</p></li><li>建成杭州西站枢纽。</li></ul></div></body></html>"
+    text, _, _ = decode_file("list.html", page.encode())
+    assert text.count("新建学校10所。") == 1 and text.count("建成杭州西站枢纽。") == 1

@@ -135,10 +135,14 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_parsing(monkeypatch
     ids=["utf16-bom-lone-surrogates", "utf16-bom-binary", "utf8-bom-binary", "html-binary"],
 )
 def test_a_bom_or_a_tag_in_front_of_binary_is_refused_by_name(name, data):
-    try:
-        text, _, _ = decode_file(name, data)
-    except PipelineError as exc:
-        assert_one_line_error(exc, name)
-    else:
-        # A tag page is decoded leniently; what it yields must at least be text.
-        assert name.endswith(".html") and text.strip()
+    with pytest.raises(PipelineError) as err:
+        decode_file(name, data)
+    assert "cannot decode" in assert_one_line_error(err.value, name)
+
+
+def test_html_page_with_a_few_undecodable_bytes_is_still_read():
+    page = (FIXTURES / "national-2023-excerpt.html").read_bytes()
+    # A few Big5 bytes (none of the encodings tried) in a UTF-8 page: the page is still read.
+    damaged = page.replace(b"<body>", b"<body><!-- " + "測試".encode("big5") * 3 + b" -->", 1)
+    text, fmt, _ = decode_file("mixed.html", damaged)
+    assert fmt == "html" and "二、对今年政府工作的建议" in text

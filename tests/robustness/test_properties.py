@@ -163,7 +163,10 @@ def test_document_read_on_damaged_real_report(start, length, encoding, cut, flip
     _read_or_refuse("damaged.txt", bytes(data))
 
 
-_CONTAINERS = {"r.docx": docx_bytes(["一、2024年工作回顾", "二、2025年工作安排", "国内生产总值增长5%左右。"]), "r.pdf": pdf_bytes()}
+_CONTAINERS = {
+    "r.docx": docx_bytes(["一、2024年工作回顾", "二、2025年工作安排", "国内生产总值增长5%左右。"]),
+    "r.pdf": pdf_bytes(),
+}
 
 
 @FAST
@@ -184,3 +187,24 @@ def test_document_read_on_damaged_containers(name, keep, flips):
 def test_whole_real_report_is_sound_in_every_encoding(encoding):
     doc = _read_or_refuse("national-2024.txt", _REPORT.encode(encoding), 2024)
     assert doc is not None and sum(len(r.pledges) for r in doc.reports) > 50
+
+
+_TAGS = ["div", "td", "section", "article", "main", "a", "p", "li", "ul", "h2", "span", "table", "tr", "br", "script", "title"]
+_HTML_PIECES = st.one_of(
+    st.sampled_from([f"<{t}>" for t in _TAGS] + [f"</{t}>" for t in _TAGS] + ["<!-- 注释 -->", "<![CDATA[x]]>", "&amp;", "&#0;"]),
+    st.sampled_from(REPORT_PIECES),
+    st.text(max_size=6),
+)
+
+
+@FAST
+@given(pieces=st.lists(_HTML_PIECES, max_size=150), encoding=st.sampled_from(["utf-8", "gb18030"]))
+def test_document_read_on_arbitrary_tag_soup(pieces, encoding):
+    page = "<html><head><title>政府工作报告</title></head><body>" + "".join(pieces)
+    try:
+        data = page.encode(encoding)
+    except UnicodeEncodeError:
+        assume(False)
+    doc = _read_or_refuse("page.html", data)
+    if doc is not None:
+        assert doc.format == "html"

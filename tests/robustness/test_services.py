@@ -122,6 +122,33 @@ def test_task_on_stored_bytes_that_now_fail_keeps_the_previous_reading(tracked_p
     assert Verdict.objects.filter(override_status="missed", override_reason="checked by hand").count() == 1
 
 
+def test_report_padded_with_nul_bytes_is_stored(national):
+    # An interrupted download leaves the file padded with zero bytes; PostgreSQL refuses NUL in text.
+    data = (SAMPLES / "national-2024.txt").read_bytes() + b"\x00" * 5000
+    doc = services.document_ingest(filename="padded.txt", data=data, jurisdiction=national, year=2024)
+    assert doc.state == ProcessingState.DONE, doc.error
+    assert "\x00" not in doc.text and doc.pledges.count() > 50
+
+
+def test_a_failure_while_storing_rolls_back_and_marks_the_document_failed(tracked_pair, monkeypatch):
+    plan, _ = tracked_pair
+    before = _snapshot()
+
+    def broken(document):
+        raise RuntimeError("database went away")
+
+    # Fails after the sections and pledges were rewritten, inside the same transaction.
+    monkeypatch.setattr(services, "_document_near_duplicate_mark", broken)
+    Document.objects.filter(pk=plan.pk).update(original_file=(SAMPLES / "national-2025.txt").read_bytes())
+    state = tasks.document_process_task.delay(plan.pk).get()
+    plan.refresh_from_db()
+    assert state == plan.state == ProcessingState.FAILED  # not stuck in "processing"
+    assert plan.error.startswith("national-2023.txt: ") and "database went away" in plan.error
+    after = _snapshot()
+    for table in ("sections", "pledges", "verdicts", "evidence"):
+        assert after[table] == before[table], table
+
+
 def test_task_run_twice_on_a_bad_document_is_harmless(tracked_pair):
     plan, _ = tracked_pair
     Document.objects.filter(pk=plan.pk).update(original_file=BROKEN["half.docx"], filename="half.docx")
@@ -149,8 +176,15 @@ def test_ingest_command_prints_one_line_per_bad_file_and_keeps_the_good_one(tmp_
     stderr, stdout = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError, match=f"{len(BROKEN)} of {len(BROKEN) + 1} file"):
         call_command(
-            "ingest", *paths[:3], str(good), *paths[3:],
-            jurisdiction="国务院", level="national", year=2025, stderr=stderr, stdout=stdout,
+            "ingest",
+            *paths[:3],
+            str(good),
+            *paths[3:],
+            jurisdiction="国务院",
+            level="national",
+            year=2025,
+            stderr=stderr,
+            stdout=stdout,
         )
     lines = stderr.getvalue().strip().splitlines()
     errors = [ln for ln in lines if ln.startswith("error: ")]
@@ -162,6 +196,25 @@ def test_ingest_command_prints_one_line_per_bad_file_and_keeps_the_good_one(tmp_
     after = _snapshot()
     assert set(before["pledges"]) <= set(after["pledges"]) and set(before["verdicts"]) <= set(after["verdicts"])
     assert len(after["documents"]) == len(before["documents"]) + 1
+
+
+def test_ingest_command_refuses_an_over_limit_file_by_name_before_decoding(tmp_path, tracked_pair, settings, monkeypatch):
+    settings.TRACKER_MAX_UPLOAD_BYTES = 10_000
+    big = tmp_path / "big.txt"
+    big.write_bytes((SAMPLES / "national-2025.txt").read_bytes())
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("an over-limit file reached the decoder")
+
+    monkeypatch.setattr(services, "decode_file", must_not_run)
+    before = _snapshot()
+    stderr = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("ingest", str(big), jurisdiction="国务院", level="national", year=2025, stderr=stderr)
+    assert stderr.getvalue().strip().splitlines() == [
+        f"error: {big}: file is too large ({big.stat().st_size} bytes, limit 10000)"
+    ]
+    assert _snapshot() == before
 
 
 def test_ingest_command_in_a_real_process_exits_non_zero_with_one_line_per_file(tmp_path):

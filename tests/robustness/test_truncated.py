@@ -145,3 +145,12 @@ def test_html_cut_mid_tag_and_mid_character_is_read():
     doc = document_read("cut.html", page[:cut], 2023)
     assert doc.format == "html" and "二、对今年政府工作的建议" in doc.text
     assert_valid_read(doc)
+
+
+@pytest.mark.parametrize("padding", [b"\x00" * 4096, b"\x00"], ids=["padded", "one-nul"])
+def test_nul_bytes_are_dropped_from_the_text(padding):
+    report = report_text()
+    data = report[:5000].encode() + padding + report[5000:8000].encode() + padding
+    text, _, enc = decode_file("padded.txt", data)
+    assert enc == "utf-8" and "\x00" not in text
+    assert text == (report[:8000]).replace("\r\n", "\n")

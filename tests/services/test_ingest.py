@@ -95,3 +95,10 @@ def test_docx_report_is_read(sample_bytes):
     assert doc.state == ProcessingState.DONE, doc.error
     assert doc.format == "docx"
     assert doc.pledges.count() > 50
+
+
+def test_file_names_are_shown_on_one_line_without_their_folder(national):
+    with pytest.raises(services.IngestError) as err:
+        services.document_ingest(filename="/tmp/evil\nname.txt", data=b"", jurisdiction=national, year=2024)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("evil name.txt:")

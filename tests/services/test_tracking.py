@@ -149,3 +149,18 @@ def test_evidence_records_the_review_section_it_stands_in(national_pair):
     for evidence in spans:
         assert evidence.section is not None and evidence.section.document_id == review.pk
         assert evidence.section.start <= evidence.start < evidence.section.end
+
+
+def test_a_failed_rerun_of_the_review_keeps_the_pair_trackable(national_pair, monkeypatch):
+    plan, review = national_pair
+    services.pair_track(plan.pk)
+    before = dict(Verdict.objects.filter(pledge__document=plan).values_list("pledge_id", "machine_status"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("pipeline bug")
+
+    monkeypatch.setattr(services, "document_read", broken)
+    assert services.document_process(review.pk).state == "failed"
+    tracking = services.pair_track(plan.pk)
+    assert tracking.state == "done" and tracking.review_document_id == review.pk
+    assert dict(Verdict.objects.filter(pledge__document=plan).values_list("pledge_id", "machine_status")) == before

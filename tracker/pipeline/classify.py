@@ -10,7 +10,7 @@ words of the evidence: completion, progress or shortfall. The word lists live in
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -261,6 +261,8 @@ def _metric_sim(metric: str, text: str) -> float:
 CJK_PAIR = re.compile(r"^[\u4e00-\u9fff]{2}$")
 # Characters before a review figure searched for the word the pledge's figure follows.
 FIGURE_HEAD_WINDOW = 5
+# A head word in more review sentences than this is too common to name one quantity.
+HEAD_MAX_SENTENCES = 2
 
 
 def figure_head(text: str, start: int) -> str:
@@ -284,13 +286,25 @@ def figure_head(text: str, start: int) -> str:
 
 
 def target_actual(
-    pledge: PledgeSpan, candidates: Sequence[Candidate], target: Figure, metric: str
+    pledge: PledgeSpan,
+    candidates: Sequence[Candidate],
+    target: Figure,
+    metric: str,
+    review_count: Callable[[str], int] | None = None,
 ) -> tuple[Candidate, Figure, float] | None:
-    """The candidate span reporting the target's metric with a figure in a comparable unit."""
+    """The candidate span reporting the target's metric with a figure in a comparable unit.
+
+    ``review_count`` (how many review sentences hold a word) lets a rare word right before
+    the figure stand for the metric: 开行 or 减负 names one quantity in a review, 企业 does not.
+    """
     best = None
     pledge_text = text_fold(pledge.text)
     change = _change_kind(pledge_text[max(0, target.start - 8) : target.start]) if target.end else None
-    fhead = figure_head(pledge_text, target.start) if target.end and target.unit not in RATE_UNITS else ""
+    fhead = ""
+    if review_count is not None and target.end and target.unit not in RATE_UNITS:
+        fhead = figure_head(pledge_text, target.start)
+        if fhead and review_count(fhead) > HEAD_MAX_SENTENCES:
+            fhead = ""
     for c in candidates:
         text = text_fold(c.span.text)
         five = c.span.five_year or is_five_year(text)
@@ -339,7 +353,19 @@ def words_status(pledge_text: str, evidence_text: str) -> tuple[str, float]:
     promised_finish = _has(text_fold(pledge_text), "finish")
     if going and promised_finish and not done:
         return "partial", 0.5
+    promised, reached = stage_of(text_fold(pledge_text)), stage_of(ev)
+    if promised and reached and reached < promised:
+        return "partial", 0.5  # 建成投产 reported for a pledge to reach full output (达产)
     return "fulfilled", 0.7
+
+
+STAGES = ("stage_start", "stage_built", "stage_running", "stage_full")
+
+
+def stage_of(text: str) -> int:
+    """How far along a project the words of a text go: 1 started (开工), 2 built (建成),
+    3 in use (投产, 通车), 4 at full output (达产); 0 when no stage is named."""
+    return max((i + 1 for i, cat in enumerate(STAGES) if _has(text, cat)), default=0)
 
 
 def is_listed(pledge: PledgeSpan) -> bool:

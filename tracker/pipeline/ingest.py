@@ -74,14 +74,14 @@ def _decode_repaired(data: bytes, encoding: str) -> str | None:
     broken = text.count("\ufffd") - data.count("\ufffd".encode(encoding))
     if broken <= 0:
         return text
-    sound = sum(1 for ch in text if not ch.isascii()) - broken
+    if broken * 100 > len(text):
+        return None
+    sound = len(text) - len(text.encode("ascii", errors="ignore")) - broken  # non-ASCII characters decoded
     return text if broken * 100 <= sound else None
 
 
 def _decode_text(name: str, data: bytes) -> tuple[str, str]:
-    undecodable = PipelineError(
-        f"{name}: cannot decode text: binary data or an encoding other than UTF-8, GB18030, UTF-16"
-    )
+    undecodable = PipelineError(f"{name}: cannot decode text: binary data or an encoding other than UTF-8, GB18030, UTF-16")
     if data.startswith(b"\xef\xbb\xbf"):
         body = data[3:]
         try:
@@ -197,7 +197,7 @@ def _pdf_text(name: str, data: bytes) -> str:
 
         reader = PdfReader(io.BytesIO(data))
     except Exception as exc:
-        hint = ": no %EOF marker, truncated download?" if b"%%EOF" not in data[-2048:] else ""
+        hint = ": no %%EOF marker, truncated download?" if b"%%EOF" not in data[-2048:] else ""
         raise PipelineError(f"{name}: corrupt .pdf ({exc.__class__.__name__}{hint})") from exc
     if reader.is_encrypted:
         try:
@@ -242,6 +242,7 @@ def _join_wrapped_lines(text: str) -> str:
     return "\n".join(out)
 
 
+_CONTROL_CHARS = dict.fromkeys(i for i in range(32) if chr(i) not in "\r\n\t\f")  # for str.translate: delete
 _HTML_NOISE_TAGS = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
 
 
@@ -253,14 +254,20 @@ def _html_text(name: str, data: bytes) -> tuple[str, str]:
         raw, enc = _decode_text(name, data)
     except PipelineError:
         raw, enc = data.decode("utf-8", errors="replace"), "utf-8"
+        # Markup survives a wrong guess of the encoding; bytes that are mostly noise are no page.
+        noise = raw.count("\ufffd") + len(raw) - len(raw.translate(_CONTROL_CHARS))
+        if noise > len(raw) // 10:
+            raise PipelineError(
+                f"{name}: cannot decode the page: binary data or an encoding other than UTF-8, GB18030, UTF-16"
+            ) from None
     soup = BeautifulSoup(raw, "lxml")
     for tag in soup(_HTML_NOISE_TAGS):
         tag.decompose()
     body = soup.body or soup
     best = _article_element(body)
-    paras = best.find_all(["p", "h1", "h2", "h3", "h4", "li"])
-    if paras and sum(len(p.get_text()) for p in paras) > len(best.get_text()) * 0.5:
-        lines = [p.get_text(" ", strip=True) for p in paras]
+    paras = _paragraph_strings(best)
+    if paras and sum(len(s) for strings in paras for s in strings) > len(best.get_text()) * 0.5:
+        lines = [" ".join(s.strip() for s in strings if s.strip()) for strings in paras]
     else:
         # Pages that break lines with <br> instead of paragraphs.
         lines = [ln.strip() for ln in best.get_text("\n").splitlines()]
@@ -271,19 +278,72 @@ def _html_text(name: str, data: bytes) -> tuple[str, str]:
     return text, enc
 
 
+_PARAGRAPH_TAGS = frozenset({"p", "h1", "h2", "h3", "h4", "li"})
+
+
+def _paragraph_strings(root) -> list[list[str]]:
+    """The strings of each paragraph below ``root``, in document order.
+
+    A string belongs to its innermost paragraph only: a list item holding a nested
+    list (or a paragraph) would otherwise repeat that text once per level, which on
+    a broken page nested thousands deep grows quadratically.
+    """
+    from bs4 import Tag
+
+    text_types = Tag.MAIN_CONTENT_STRING_TYPES  # the strings get_text() counts
+    paras: list[list[str]] = []
+    stack = [(child, None) for child in reversed(root.contents)]
+    while stack:
+        node, owner = stack.pop()
+        if isinstance(node, Tag):
+            if node.name in _PARAGRAPH_TAGS:
+                owner = []
+                paras.append(owner)
+            stack.extend((child, owner) for child in reversed(node.contents))
+        elif owner is not None and type(node) in text_types:
+            owner.append(str(node))
+    return paras
+
+
 def _article_element(body):
     """The element holding the article: most CJK text outside links, innermost of equals.
 
     Navigation, sidebars and footers are mostly link text, so link characters count
     against an element; an ancestor of the article scores no better than the
     article itself, so the deepest element close to the best score wins.
+
+    Scores are summed bottom-up in one pass: asking every element for its own text
+    is quadratic in the nesting depth, and broken pages nest thousands deep.
     """
+    from bs4 import Tag
+
+    text_types = Tag.MAIN_CONTENT_STRING_TYPES  # the strings get_text() counts
+    order: list = []  # tags in document order
+    stack = [body]
+    while stack:
+        el = stack.pop()
+        order.append(el)
+        stack.extend(reversed([child for child in el.contents if isinstance(child, Tag)]))
+    position = {id(el): i for i, el in enumerate(order)}
+    cjk: dict[int, int] = {}  # CJK characters in the element's text
+    in_links: dict[int, int] = {}  # CJK characters inside the links below the element
+    size: dict[int, int] = {}  # tags in its subtree, itself included
+    for el in reversed(order):  # children before their parents
+        tags = [child for child in el.contents if isinstance(child, Tag)]
+        own = sum(len(_CJK.findall(child)) for child in el.contents if type(child) in text_types)
+        cjk[id(el)] = own + sum(cjk[id(t)] for t in tags)
+        in_links[id(el)] = sum(in_links[id(t)] + (cjk[id(t)] if t.name == "a" else 0) for t in tags)
+        size[id(el)] = 1 + sum(size[id(t)] for t in tags)
 
     def score(el) -> int:
-        link = sum(len(_CJK.findall(a.get_text())) for a in el.find_all("a"))
-        return len(_CJK.findall(el.get_text())) - 2 * link
+        return cjk[id(el)] - 2 * in_links[id(el)]
 
-    candidates = [(score(el), el) for el in body.find_all(["article", "main", "section", "div", "td"])]
+    def inside(el, ancestor) -> bool:
+        first = position[id(ancestor)]
+        return first < position[id(el)] < first + size[id(ancestor)]
+
+    wanted = {"article", "main", "section", "div", "td"}
+    candidates = [(score(el), el) for el in order[1:] if el.name in wanted]
     if not candidates:
         return body
     top = max(sc for sc, _ in candidates)
@@ -292,7 +352,7 @@ def _article_element(body):
     best = next(el for sc, el in candidates if sc == top)
     # Descend while a child still holds nearly all of the article.
     for sc, el in candidates:
-        if sc >= top * 0.9 and best in el.parents:
+        if sc >= top * 0.9 and inside(el, best):
             best = el
     return best
 
@@ -319,7 +379,9 @@ def decode_file(name: str, data: bytes) -> tuple[str, str, str]:
         text, enc = _html_text(name, data)
     else:
         text, enc = _decode_text(name, data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # NUL bytes pad interrupted downloads and stand for unmapped PDF glyphs; they carry
+    # no text, and PostgreSQL refuses to store them.
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if not text.strip():
         raise PipelineError(f"{name}: no text found")
     return text, fmt, enc

@@ -44,7 +44,9 @@ FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|个百分点|万亿|亿|万|千)?
 WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 MIN_SPAN_CHARS = 4
-# A pledge word used by at most this many review sentences is specific to one deliverable.
+# A pledge word used by at most RARE_DF review sentences and RARE_PLAN_DF pledges names one
+# deliverable rather than a field (中试平台 against 发展); the count of such words a span
+# shares with the pledge is the ``n_rare`` feature.
 RARE_DF = 1
 RARE_PLAN_DF = 2
 MIN_WORD_CHARS = 2

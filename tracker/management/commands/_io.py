@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 
@@ -12,6 +13,10 @@ def file_bytes(path: str) -> bytes:
         raise CommandError(f"{path}: no such file")
     if not p.is_file():
         raise CommandError(f"{path}: not a regular file")
+    size, limit = p.stat().st_size, settings.TRACKER_MAX_UPLOAD_BYTES
+    if size > limit:
+        # Refused before reading: a multi-gigabyte file must not be pulled into memory.
+        raise CommandError(f"{path}: file is too large ({size} bytes, limit {limit})")
     try:
         return p.read_bytes()
     except OSError as exc:

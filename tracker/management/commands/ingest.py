@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parent = None
         if opts["parent"]:
             parent = services.jurisdiction_get_or_create(name=opts["parent"], level=Level.PROVINCE)
-        services.document_validate(filename=Path(path).name, data=data, year=opts["year"])
+        services.document_validate(filename=services.filename_clean(path), data=data, year=opts["year"])
         jurisdiction = services.jurisdiction_get_or_create(name=opts["jurisdiction"], level=opts["level"], parent=parent)
         return services.document_ingest(
             filename=Path(path).name,
