@@ -45,7 +45,7 @@ def _servers() -> dict[str, str | None]:
 def _needs(item: pytest.Item) -> set[str]:
     needs = {m.name for m in item.iter_markers() if m.name in {"postgres", "redis", "browser", "corpus"}}
     fixtures = set(getattr(item, "fixturenames", ()))
-    if item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server", "django_db_blocker"}:
+    if item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server", "django_db_setup"}:
         needs.add("postgres")
     if "redis" in needs or "browser" in needs:
         needs.add("postgres")
