@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tracker.models import (
     Curation,
@@ -444,15 +445,19 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             verdict.confirmed_at = None
             verdict.confirmed_by = None
         to_update.append(verdict)
-    Verdict.objects.bulk_create(to_create, batch_size=500)
-    Verdict.objects.bulk_update(
-        to_update,
-        fields=[
-            "machine_status", "machine_confidence", "machine_actual", "review_document",
-            "status", "confidence", "version", "confirmed_at", "confirmed_by",
-        ],
-        batch_size=500,
-    )
+    # With history, so a pledge's audit trail shows what the machine said before a curator stepped in.
+    bulk_create_with_history(to_create, Verdict, batch_size=500, default_change_reason="machine verdict")
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Verdict,
+            fields=[
+                "machine_status", "machine_confidence", "machine_actual", "review_document",
+                "status", "confidence", "version", "confirmed_at", "confirmed_by",
+            ],
+            batch_size=500,
+            default_change_reason="machine verdict changed on re-run",
+        )
 
     Evidence.objects.filter(pledge__in=pledges, origin=EvidenceOrigin.MACHINE, curation=Curation.NONE).delete()
     if review is None:

@@ -121,3 +121,41 @@ def test_an_over_limit_file_is_refused_before_it_is_read(tmp_path, capsys, setti
         _ingest(big)
     assert "big.txt: file is too large (3600 bytes, limit 1000)" in capsys.readouterr().err
     assert Document.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_ingest_a_manifest_stores_every_listed_file_and_names_bad_rows(tmp_path, capsys):
+    manifest = tmp_path / "MANIFEST.csv"
+    for name in ("national-2023.txt", "zhejiang-2026.txt"):
+        (tmp_path / name).write_bytes((SAMPLES / name).read_bytes())
+    manifest.write_text(
+        "file,jurisdiction,level,year\n"
+        "national-2023.txt,国务院,national,2023\n"
+        "zhejiang-2026.txt,浙江省,province,2026\n"
+        "zhejiang-2026.txt,浙江省,province,\n"
+        "missing.txt,浙江省,galaxy,2026\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match="2 of 4 file"):
+        call_command("ingest", manifest=str(manifest))
+    err = capsys.readouterr().err.splitlines()
+    assert any("line 4 (zhejiang-2026.txt): no year" in line for line in err)
+    assert any("line 5 (missing.txt): level 'galaxy'" in line for line in err)
+    assert sorted(Document.objects.values_list("jurisdiction__name", "year")) == [("国务院", 2023), ("浙江省", 2026)]
+
+
+@pytest.mark.django_db
+def test_demo_twice_gives_the_same_rows(django_capture_on_commit_callbacks):
+    from tracker.models import Evidence, Pledge, Tracking, Verdict
+
+    def counts():
+        return [m.objects.count() for m in (Document, Pledge, Verdict, Evidence, Tracking)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    first = counts()
+    assert first[0] == 5 and first[1] > 500 and first[3] > 50 and first[4] == 5
+    assert Verdict.objects.exclude(status="pending").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo")
+    assert counts() == first

@@ -164,3 +164,16 @@ def test_a_failed_rerun_of_the_review_keeps_the_pair_trackable(national_pair, mo
     tracking = services.pair_track(plan.pk)
     assert tracking.state == "done" and tracking.review_document_id == review.pk
     assert dict(Verdict.objects.filter(pledge__document=plan).values_list("pledge_id", "machine_status")) == before
+
+
+def test_machine_verdicts_enter_the_audit_history(national_pair):
+    plan, _ = national_pair
+    services.pair_track(plan.pk)
+    verdict = Verdict.objects.filter(pledge__document=plan).first()
+    first = verdict.history.get()
+    assert first.history_change_reason == "machine verdict" and first.history_user is None
+    services.pair_track(plan.pk)  # nothing changed: no new history rows
+    assert verdict.history.count() == 1
+    services.verdict_override(verdict_id=verdict.pk, status="missed", reason="review says it slipped", user=None,
+                              expected_version=verdict.version)
+    assert [h.status for h in verdict.history.order_by("history_date")] == [verdict.machine_status, "missed"]
