@@ -102,3 +102,17 @@ def test_file_names_are_shown_on_one_line_without_their_folder(national):
         services.document_ingest(filename="/tmp/evil\nname.txt", data=b"", jurisdiction=national, year=2024)
     message = str(err.value)
     assert "\n" not in message and message.startswith("evil name.txt:")
+
+
+def test_two_web_copies_of_one_plan_are_near_duplicates(corpus):
+    """Seeds 000 and 001: the same district plan copied by two sites (001 cut off early)."""
+    from tracker.models import Level
+
+    district = services.jurisdiction_get_or_create(name="某区", level=Level.DISTRICT)
+    seeds = sorted((corpus / "seeds").glob("00[01]_*.txt"))
+    first = services.document_ingest(filename=seeds[0].name, data=seeds[0].read_bytes(), jurisdiction=district, year=2023)
+    second = services.document_ingest(filename=seeds[1].name, data=seeds[1].read_bytes(), jurisdiction=district, year=2023)
+    assert first.state == second.state == ProcessingState.DONE, (first.error, second.error)
+    assert first.near_duplicate_of is None and not first.truncated
+    assert second.near_duplicate_of_id == first.pk and second.truncated
+    assert second.near_duplicate_similarity >= services.NEAR_DUPLICATE_THRESHOLD
