@@ -151,16 +151,10 @@ def document_process(document_id: int) -> Document:
         if plan_report is None and review_report is None:
             raise PipelineError(f"{document.filename}: no plan or review section was recognised")
     except PipelineError as exc:
-        Document.objects.filter(pk=document_id).update(state=ProcessingState.FAILED, error=str(exc), progress=100)
-        document.refresh_from_db()
-        return document
+        return _document_fail(document, str(exc))
     except Exception as exc:  # a pipeline bug must not take the worker down or lose rows
         logger.exception("processing %s failed", document.filename)
-        Document.objects.filter(pk=document_id).update(
-            state=ProcessingState.FAILED, error=f"{document.filename}: internal error: {exc!r}", progress=100
-        )
-        document.refresh_from_db()
-        return document
+        return _document_fail(document, f"{document.filename}: internal error: {exc!r}")
 
     try:
         with transaction.atomic():
@@ -185,10 +179,14 @@ def document_process(document_id: int) -> Document:
             _document_neighbours_track(document)
     except Exception as exc:  # the write rolled back whole; the document must not stay "processing"
         logger.exception("storing %s failed", document.filename)
-        Document.objects.filter(pk=document_id).update(
-            state=ProcessingState.FAILED, error=f"{document.filename}: internal error: {exc!r}", progress=100
-        )
-        document.refresh_from_db()
+        return _document_fail(document, f"{document.filename}: internal error: {exc!r}")
+    return document
+
+
+def _document_fail(document: Document, message: str) -> Document:
+    """Record why processing failed; the rows of the last good run stay as they were."""
+    Document.objects.filter(pk=document.pk).update(state=ProcessingState.FAILED, error=message, progress=100)
+    document.refresh_from_db()
     return document
 
 
@@ -239,7 +237,7 @@ def _document_sections_replace(document: Document, read) -> None:
             to_update.append(pledge)
     Pledge.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        Pledge.objects.bulk_update(to_update, fields=list(_pledge_values.fields), batch_size=500)
+        Pledge.objects.bulk_update(to_update, fields=PLEDGE_MACHINE_FIELDS, batch_size=500)
 
     stale = [p.pk for key, p in existing_pledges.items() if key not in wanted]
     curated = set(
@@ -250,6 +248,13 @@ def _document_sections_replace(document: Document, read) -> None:
     Pledge.objects.filter(pk__in=set(stale) - curated).delete()
     kept_section_ids |= set(Pledge.objects.filter(pk__in=curated).values_list("section_id", flat=True))
     document.sections.exclude(pk__in=kept_section_ids).delete()
+
+
+# The pledge columns the pipeline owns; a re-run rewrites exactly these.
+PLEDGE_MACHINE_FIELDS = [
+    "section", "plan_year", "text", "kind", "section_path", "target_metric", "target_value",
+    "target_value_max", "target_unit", "target_comparator", "target_direction",
+]
 
 
 def _pledge_values(span: PledgeSpan, section: Section, plan_year: int) -> dict:
@@ -269,10 +274,6 @@ def _pledge_values(span: PledgeSpan, section: Section, plan_year: int) -> dict:
     }
 
 
-_pledge_values.fields = (  # type: ignore[attr-defined]
-    "section", "plan_year", "text", "kind", "section_path", "target_metric", "target_value",
-    "target_value_max", "target_unit", "target_comparator", "target_direction",
-)
 
 
 def _document_near_duplicate_mark(document: Document) -> None:
