@@ -103,14 +103,9 @@ def search_csv(request: HttpRequest) -> HttpResponse:
     return tables.csv_response("pledges-search.csv", tables.PLEDGE_COLUMNS, rows)
 
 
-@require_GET
-def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> HttpResponse:
-    jurisdiction, years = _tracked_pair(jurisdiction_id, plan_year)
-    card = selectors.scorecard(jurisdiction_id, plan_year)
-    sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
-    form = PledgeFilterForm(request.GET, sections=sections)
-    filters = form.filters()
-    pledges = selectors.scorecard_pledges(
+def _scorecard_pledges_filtered(jurisdiction_id: int, plan_year: int, filters: dict):
+    """The scorecard's pledge list as the URL filters it (the page and its CSV agree)."""
+    return selectors.scorecard_pledges(
         jurisdiction_id,
         plan_year,
         status=filters.get("status"),
@@ -118,6 +113,16 @@ def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> Htt
         section_id=filters.get("section"),
         query=filters.get("q"),
     )
+
+
+@require_GET
+def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> HttpResponse:
+    jurisdiction, years = _tracked_pair(jurisdiction_id, plan_year)
+    card = selectors.scorecard(jurisdiction_id, plan_year)
+    sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
+    form = PledgeFilterForm(request.GET, sections=sections)
+    filters = form.filters()
+    pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, filters)
     dropped = list(selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)[: DROPPED_SHOWN + 1])
     targets = list(selectors.scorecard_targets(jurisdiction_id, plan_year)[: TARGETS_SHOWN + 1])
     context = {
@@ -154,15 +159,7 @@ def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, ta
         rows = tables.section_rows(selectors.scorecard_sections(jurisdiction_id, plan_year))
         return tables.csv_response(filename, ["section_id", "section", *tables.SCORECARD_COLUMNS], rows)
     if table == "pledges":
-        filters = PledgeFilterForm(request.GET).filters()
-        pledges = selectors.scorecard_pledges(
-            jurisdiction_id,
-            plan_year,
-            status=filters.get("status"),
-            kind=filters.get("kind"),
-            section_id=filters.get("section"),
-            query=filters.get("q"),
-        )
+        pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, PledgeFilterForm(request.GET).filters())
     elif table == "dropped":
         pledges = selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)
     elif table == "targets":
