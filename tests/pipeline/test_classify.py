@@ -256,3 +256,19 @@ def test_an_earlier_project_stage_than_promised_is_partial():
     assert words_status("推动石化基地一期全面达产", "石化基地一期等一批重大项目建成投产")[0] == "partial"
     assert words_status("推动石化基地建成投产", "石化基地等一批重大项目建成投产")[0] == "fulfilled"
     assert words_status("推动铁路开工建设", "铁路建成通车")[0] == "fulfilled"
+
+
+def test_in_step_status_reads_both_rates_and_needs_both():
+    from tracker.pipeline.classify import in_step_status
+
+    spans = [
+        ReviewSpan("国内生产总值超过126万亿元，增长5.2%", 0, 20, "sentence", 0),
+        ReviewSpan("脱贫地区农村居民收入增长8.4%", 21, 36, "sentence", 1),
+        ReviewSpan("居民人均可支配收入增长6.1%", 37, 52, "sentence", 2),
+    ]
+    status, _conf, ev, fig = in_step_status("居民收入增长与经济增长基本同步", spans)
+    assert status == "fulfilled" and fig.value in (6.1, 8.4)
+    assert len(ev) == 2
+    assert in_step_status("居民收入增长与经济增长基本同步", spans[1:]) is None  # no GDP rate
+    assert in_step_status("制造业投资增长8%", spans) is None  # not an in-step pledge
+    assert metric_fold("经济增长") == metric_fold("生产总值增长")

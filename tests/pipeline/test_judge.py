@@ -224,3 +224,41 @@ def test_an_enumerated_clause_is_not_explained_away_by_one_of_its_items():
     secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(review), 2025)]
     out = pledges_judge([p("东部国际机场三期扩建工程建成投用"), p("加快西部机场第三跑道和货运区建设")], review, secs, 2025)
     assert [v.status for v in out] == ["fulfilled", "fulfilled"]
+
+
+def _in_step(review_body: str):
+    review = "一、2025年工作回顾\n" + review_body + "\n"
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(review), 2025)]
+    pledges = [p("居民收入增长和经济增长基本同步", "target"), p("新建5G基站2万个", "target")]
+    return pledges_judge(pledges, review, secs, 2025)[0]
+
+
+def test_income_in_step_with_the_economy_is_judged_from_both_growth_rates():
+    # neither figure sits near the pledge's words: the GDP figure's metric is elided
+    # after its level, the income figure is named 人均可支配收入
+    body = "全省生产总值超过6万亿元，增长5.2%。新建5G基站2万个。居民人均可支配收入增长6.1%。"
+    v = _in_step(body)
+    assert v.status == "fulfilled"
+    assert any("6.1%" in e.text for e in v.evidence) and any("5.2%" in e.text for e in v.evidence)
+    assert _in_step(body.replace("6.1%", "4.1%")).status == "missed"
+    # 左右 tolerance: 0.1 points slower is still in step
+    assert _in_step(body.replace("6.1%", "5.1%")).status == "fulfilled"
+    # reported in parts, one slower and one not: partial
+    parts = "全省生产总值增长5.5%。城镇和农村居民人均可支配收入分别增长4.3%、5.5%。"
+    assert _in_step(parts).status == "partial"
+
+
+def test_a_clause_closest_to_many_pledges_is_too_vague_for_any():
+    # 实施一批重大项目 is the nearest clause to every pledge about some 重大工程 and names
+    # none of them; the clause about one named project still addresses its own pledge
+    review = (
+        "一、2025年工作回顾\n全省生产总值增长5.2%。实施一批重大工程。"
+        "东部机场第三跑道建成投用。新建5G基站2万个。城乡居民收入稳步增长。\n"
+    )
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(review), 2025)]
+    vague = ["加快实施水利重大工程", "实施中医药振兴重大工程", "加快实施国防重大工程", "实施文化传承重大工程"]
+    out = pledges_judge([p(t, "action") for t in vague] + [p("东部机场第三跑道建成投用")], review, secs, 2025)
+    assert [v.status for v in out] == ["dropped"] * len(vague) + ["fulfilled"]
+    # one such pledge alone: the clause is its best match only, and it is not discounted
+    alone = pledges_judge([p(vague[0], "action")], review, secs, 2025)[0]
+    assert alone.status == "fulfilled"

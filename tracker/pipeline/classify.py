@@ -471,3 +471,66 @@ def enumeration_partial(pledge_text: str, evidence_text: str) -> bool:
         return False  # the evidence speaks of the whole (生活服务消费恢复), items aside
     named = sum(1 for x in items if set(bigrams(x)) and len(set(bigrams(x)) & set(bigrams(ev))) / len(set(bigrams(x))) >= 0.5)
     return 0 < named < len(items) / 2
+
+
+# 居民收入增长与经济增长(基本)同步: a target with no figure of its own, met when the first
+# quantity grew at least about as fast as the second; both figures come from the review.
+IN_STEP_RX = re.compile(
+    r"(?P<a>[\u4e00-\u9fff]{2,12}?)(?:增长|增速)?[与和同](?P<b>[\u4e00-\u9fff]{2,8}?)(?:增长|增速)(?:基本)?同步"
+)
+# Figures listed after one metric (分别增长4.3%、5.5%) are that metric's parts.
+LIST_SEP_RX = re.compile(r"^\s*[、和及]\s*$")
+
+
+def _growth_report(metric: str, spans: Sequence[ReviewSpan]) -> tuple[ReviewSpan, list[Figure]] | None:
+    """The first review span naming ``metric`` next to a growth rate, with every rate listed
+    for it (城镇和农村居民人均可支配收入分别增长4.3%、5.5% gives both)."""
+    best = None
+    for order, s in enumerate(spans):
+        text = text_fold(s.text)
+        if s.five_year or is_five_year(text):
+            continue
+        figs = figures_parse(text)
+        for i, f in enumerate(figs):
+            head = text[max(0, f.start - 8) : f.start]
+            if f.unit != "%" or _change_kind(head) != "up":
+                continue
+            prev_end = figs[i - 1].end if i else 0
+            # the figure's own segment names its metric best; the wider window covers
+            # 国内生产总值超过126万亿元，增长5.2% where the metric is elided
+            own = _metric_sim(metric, text[max(prev_end, f.start - 30) : f.start])
+            sim = max(own, 0.95 * _metric_sim(metric, text[max(0, f.start - 30) : f.start]))
+            if sim < METRIC_MATCH_AT:
+                continue
+            listed = [f]
+            for g in figs[i + 1 :]:
+                if g.unit != "%" or not LIST_SEP_RX.match(text[listed[-1].end : g.start]):
+                    break
+                listed.append(g)
+            # the closest naming wins; among equals the review's first (headline) figure
+            key = (sim, s.kind == "clause", -order)
+            if best is None or key > best[0]:
+                best = (key, s, listed)
+            break
+    return (best[1], best[2]) if best else None
+
+
+def in_step_status(pledge_text: str, spans: Sequence[ReviewSpan]) -> tuple[str, float, tuple[ReviewSpan, ...], Figure] | None:
+    """Status of a "grow in step with" target from the two reviewed growth rates.
+
+    Met when the first grew no slower than the second, less the 左右 tolerance; when the
+    first is reported in parts (城镇, 农村), some parts meeting it is partial.
+    """
+    m = IN_STEP_RX.search(text_fold(pledge_text))
+    if not m:
+        return None
+    a = _growth_report(m["a"], spans)
+    b = _growth_report(m["b"] + "增长", spans)
+    if a is None or b is None or a[0] is b[0] and a[1] == b[1]:
+        return None
+    ref = b[1][0].value
+    met = [f.value >= ref - ABOUT_PP for f in a[1]]
+    status, conf = ("fulfilled", 0.7) if all(met) else ("missed", 0.6) if not any(met) else ("partial", 0.5)
+    worst = min(a[1], key=lambda f: f.value)
+    evidence = (a[0],) if a[0].start == b[0].start else (a[0], b[0])
+    return status, conf, evidence, worst

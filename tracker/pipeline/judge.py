@@ -16,6 +16,7 @@ from tracker.pipeline.classify import (
     blanket_spans,
     compare,
     enumeration_partial,
+    in_step_status,
     is_five_year,
     is_generic,
     listed_flags,
@@ -53,6 +54,11 @@ RIVAL_DISCOUNT = 0.6
 # pair-out on the dev pairs (the same value won on every held-out fold).
 RELAXED_AT = 20.0
 RARE_WORDS = 2
+# A span that is the best match (from HUB_FLOOR) of HUB_PLEDGES pledges or more is vague:
+# its score is multiplied by HUB_DISCOUNT. Chosen leave-one-pair-out on the dev pairs.
+HUB_PLEDGES = 4
+HUB_DISCOUNT = 0.7
+HUB_FLOOR = 20.0
 # Five-year sums (累计, 五年来) say less about the plan year than a sentence about it.
 FIVE_YEAR_DISCOUNT = 0.85
 
@@ -83,8 +89,18 @@ def pledge_judge(
     blankets: Sequence[ReviewSpan],
     listed: bool = False,
     review_count: Callable[[str], int] | None = None,
+    spans: Sequence[ReviewSpan] = (),
 ) -> Verdict:
-    """The verdict for one pledge from its ranked candidates."""
+    """The verdict for one pledge from its ranked candidates.
+
+    ``spans`` (the whole review) serve targets whose two figures need not be near the
+    pledge's words, such as income growing in step with the economy.
+    """
+    step = in_step_status(pledge.text, spans) if spans else None
+    if step is not None:
+        status, conf, ev, fig = step
+        actual = Target("", fig.value, fig.unit or None, fig.comparator, "floor", fig.value_max)
+        return Verdict(status, conf, tuple(_evidence(s, 100.0 * conf) for s in ev), actual)
     # Praise of a whole field (社会事业取得新进展) is never evidence for one deliverable, and
     # a five-year total only weakly says what happened in the plan year.
     cands = [c for c in cands if not is_generic(c.span.text)]
@@ -151,6 +167,7 @@ def pledges_judge(
         workers = int(os.environ.get("TRACKER_MATCH_WORKERS", "0")) or min(2, os.cpu_count() or 1)
     cands = candidates_find(pledges, spans, top_k=TOP_K, workers=workers)
     cands = _explained_away(cands)
+    cands = _hubs_discounted(cands)
     blankets = blanket_spans(spans)
     listed = listed_flags(pledges, blankets)
     sentences = [text_fold(s.text) for s in spans if s.kind == "sentence"]
@@ -159,7 +176,7 @@ def pledges_judge(
     def review_count(word: str) -> int:
         return sum(1 for t in sentences if word in t)
 
-    return [pledge_judge(p, c, blankets, x, review_count) for p, c, x in zip(pledges, cands, listed, strict=True)]
+    return [pledge_judge(p, c, blankets, x, review_count, spans) for p, c, x in zip(pledges, cands, listed, strict=True)]
 
 
 def _explained_away(cands: list[list[Candidate]]) -> list[list[Candidate]]:
@@ -189,3 +206,28 @@ def _explained_away(cands: list[list[Candidate]]) -> list[list[Candidate]]:
 def pledges_pending(pledges: Sequence[PledgeSpan]) -> list[Verdict]:
     """Verdicts for a plan whose review is not in yet: pending, never dropped."""
     return [Verdict("pending", 1.0) for _ in pledges]
+
+
+def _hubs_discounted(cands: list[list[Candidate]]) -> list[list[Candidate]]:
+    """Discount a span that is the best match of many pledges (see HUB_PLEDGES).
+
+    实施一批重大项目 is the closest clause to every pledge about some 重大工程 because it
+    names none of them; a clause reporting one deliverable is the best match of one or two.
+    An enumeration (、) reports several deliverables and keeps its score.
+    """
+    tops: dict[tuple[int, int], int] = {}
+    for cs in cands:
+        if cs and cs[0].score >= HUB_FLOOR:
+            k = (cs[0].span.start, cs[0].span.end)
+            tops[k] = tops.get(k, 0) + 1
+    out = []
+    for cs in cands:
+        kept = [
+            Candidate(c.span, c.score * HUB_DISCOUNT, {**c.features, "hub": 1.0})
+            if tops.get((c.span.start, c.span.end), 0) >= HUB_PLEDGES and "、" not in c.span.text
+            else c
+            for c in cs
+        ]
+        kept.sort(key=lambda c: (-c.score, len(c.span.text)))
+        out.append(kept)
+    return out
