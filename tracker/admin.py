@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -20,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from tracker import selectors
+from tracker import selectors, services
 from tracker.highlight import highlight_html, shared_share
 from tracker.models import Document, Evidence, Jurisdiction, Pledge, Section, Status, Tracking, Verdict
 
@@ -217,32 +216,33 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/tracker/pledge/curate.html", self._curate_context(request, pledge))
 
     def _curate_post(self, request: HttpRequest, pledge: Pledge) -> None:
-        from tracker import services
-
         post = request.POST
         verdict = _verdict(pledge)
         version = _int(post.get("verdict_version"))
         try:
-            # One save applies every decision on the screen, or none of them.
-            with transaction.atomic():
-                if post.get("action") == "add":
-                    services.evidence_add(
-                        pledge_id=pledge.pk, start=_int(post.get("start"), -1), end=_int(post.get("end"), -1),
-                        user=request.user, review_document_id=_int(post.get("review_document")) or None,
-                    )
-                    self.message_user(request, "Evidence added.", messages.SUCCESS)
-                    return
-                if verdict is None:
-                    raise services.CurationError("this pledge has not been tracked yet")
-                if post.get("action") == "confirm":
-                    services.verdict_confirm(verdict_id=verdict.pk, user=request.user, expected_version=version)
-                elif post.get("action") == "clear":
-                    services.verdict_override_clear(verdict_id=verdict.pk, user=request.user, expected_version=version)
-                else:
-                    changed = self._save_decisions(request, verdict, version)
-                    if not changed:
-                        self.message_user(request, "Nothing to save.", messages.INFO)
-                        return
+            if post.get("action") == "add":
+                services.evidence_add(
+                    pledge_id=pledge.pk, start=_int(post.get("start"), -1), end=_int(post.get("end"), -1),
+                    user=request.user, review_document_id=_int(post.get("review_document")) or None,
+                )
+                self.message_user(request, "Evidence added.", messages.SUCCESS)
+                return
+            if verdict is None:
+                raise services.CurationError("this pledge has not been tracked yet")
+            if post.get("action") == "confirm":
+                services.verdict_confirm(verdict_id=verdict.pk, user=request.user, expected_version=version)
+            elif post.get("action") == "clear":
+                services.verdict_override_clear(verdict_id=verdict.pk, user=request.user, expected_version=version)
+            elif not services.pledge_curate(
+                pledge_id=pledge.pk,
+                evidence_decisions=_evidence_decisions(post),
+                override_status=post.get("override_status", ""),
+                override_reason=post.get("override_reason", ""),
+                user=request.user,
+                expected_version=version,
+            ):
+                self.message_user(request, "Nothing to save.", messages.INFO)
+                return
             self.message_user(request, "Saved.", messages.SUCCESS)
         except services.StaleVersion:
             self.message_user(
@@ -252,32 +252,6 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             )
         except (services.CurationError, Evidence.DoesNotExist, Document.DoesNotExist) as exc:
             self.message_user(request, f"Not saved: {exc}", messages.ERROR)
-
-    def _save_decisions(self, request: HttpRequest, verdict: Verdict, version: int | None) -> bool:
-        from tracker import services
-
-        changed = False
-        # Only this pledge's spans: a tampered form must not curate another pledge's evidence from here.
-        own = set(selectors.pledge_candidates(verdict.pledge_id).values_list("pk", flat=True))
-        for key, decision in request.POST.items():
-            if not key.startswith("evidence_") or decision not in {"accept", "reject"}:
-                continue
-            evidence_id = _int(key.removeprefix("evidence_"))
-            if evidence_id not in own:
-                continue
-            services.evidence_curate(
-                evidence_id=evidence_id, accept=decision == "accept", user=request.user,
-                expected_version=_int(request.POST.get(f"evidence_version_{evidence_id}")),
-            )
-            changed = True
-        status = request.POST.get("override_status", "")
-        if status:
-            services.verdict_override(
-                verdict_id=verdict.pk, status=status, reason=request.POST.get("override_reason", ""),
-                user=request.user, expected_version=version,
-            )
-            changed = True
-        return changed
 
     def _curate_context(self, request: HttpRequest, pledge: Pledge) -> dict:
         verdict = _verdict(pledge)
@@ -364,3 +338,14 @@ class TrackingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state", "plan_year"]
     readonly_fields = ["plan_document", "review_document", "plan_year", "state", "progress", "error", "started_at",
                        "finished_at"]
+
+
+def _evidence_decisions(post) -> dict[int, tuple[bool, int | None]]:
+    """evidence_<id>=accept|reject fields of the curation form, with the version each was seen at."""
+    decisions = {}
+    for key, decision in post.items():
+        if key.startswith("evidence_") and decision in {"accept", "reject"}:
+            evidence_id = _int(key.removeprefix("evidence_"))
+            if evidence_id:
+                decisions[evidence_id] = (decision == "accept", _int(post.get(f"evidence_version_{evidence_id}")))
+    return decisions

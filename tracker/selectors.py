@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, FloatField, Max, Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Substr
 
 from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking, Verdict
@@ -57,20 +57,6 @@ def _verdict_status() -> F:
     return F("verdict__status")
 
 
-def scorecard_by_section(jurisdiction_id: int, plan_year: int) -> list[tuple[str, Scorecard]]:
-    """The scorecard per top-level plan heading, in document order."""
-    rows = (
-        _pledges_of(jurisdiction_id, plan_year)
-        .values("section__heading", "section__start", status=_verdict_status())
-        .annotate(n=Count("pk"))
-        .order_by("section__start")
-    )
-    cards: dict[tuple[int, str], list] = {}
-    for row in rows:
-        cards.setdefault((row["section__start"], row["section__heading"]), []).append(row)
-    return [(heading, _scorecard_from_rows(group)) for (_, heading), group in sorted(cards.items())]
-
-
 def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
     """One scorecard per government for a plan year, for side-by-side comparison."""
     pledges = Pledge.objects.filter(plan_year=plan_year, document__near_duplicate_of__isnull=True)
@@ -84,31 +70,6 @@ def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple
     jurisdictions = Jurisdiction.objects.in_bulk(list(grouped))
     result = [(jurisdictions[jid], _scorecard_from_rows(group)) for jid, group in grouped.items()]
     return sorted(result, key=lambda item: item[0].name)
-
-
-def jurisdictions_tracked() -> list[dict]:
-    """Every government with pledges: its latest plan year and that year's scorecard."""
-    latest = (
-        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
-        .values("document__jurisdiction_id")
-        .annotate(year=Max("plan_year"))
-    )
-    by_jurisdiction = {row["document__jurisdiction_id"]: row["year"] for row in latest}
-    jurisdictions = Jurisdiction.objects.in_bulk(list(by_jurisdiction))
-    rows = (
-        Pledge.objects.filter(document__near_duplicate_of__isnull=True, document__jurisdiction_id__in=list(by_jurisdiction))
-        .values("document__jurisdiction_id", "plan_year", status=_verdict_status())
-        .annotate(n=Count("pk"))
-    )
-    grouped: dict[int, list] = {}
-    for row in rows:
-        if by_jurisdiction[row["document__jurisdiction_id"]] == row["plan_year"]:
-            grouped.setdefault(row["document__jurisdiction_id"], []).append(row)
-    overview = [
-        {"jurisdiction": jurisdictions[jid], "plan_year": by_jurisdiction[jid], "scorecard": _scorecard_from_rows(group)}
-        for jid, group in grouped.items()
-    ]
-    return sorted(overview, key=lambda item: (item["jurisdiction"].level != "national", item["jurisdiction"].name))
 
 
 def plan_years_of(jurisdiction_id: int) -> list[int]:
@@ -144,13 +105,6 @@ def tracking_progress(jurisdiction_id: int | None = None) -> dict[str, int]:
         counts[row["state"]] = row["n"]
     counts["total"] = sum(counts[s] for s in ProcessingState.values)
     return counts
-
-
-def documents_of(jurisdiction_id: int) -> QuerySet[Document]:
-    return Document.objects.filter(jurisdiction_id=jurisdiction_id).defer("original_file", "original_text", "text")
-
-
-# --- API and curation admin reads (appended for issue 5) ----------------------------
 
 
 def document_list_queryset() -> QuerySet[Document]:

@@ -120,6 +120,30 @@ def document_create(
     return document, created
 
 
+def document_upload(
+    *,
+    filename: str,
+    data: bytes,
+    jurisdiction_name: str,
+    level: str,
+    year: int,
+    parent: Jurisdiction | None = None,
+    title: str = "",
+    source_url: str = "",
+) -> tuple[Document, bool]:
+    """Store an uploaded file and queue its processing (the API path); the same bytes twice give one row."""
+    from tracker import tasks  # tasks import services; a top-level import would be circular
+
+    with transaction.atomic():
+        jurisdiction = jurisdiction_get_or_create(name=jurisdiction_name, level=level, parent=parent)
+        document, created = document_create(
+            filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url
+        )
+        # Queued only once the row is committed, so the worker always finds it.
+        tasks.document_process_task.delay_on_commit(document.pk)
+    return document, created
+
+
 def document_ingest(
     *,
     filename: str,
@@ -300,12 +324,10 @@ def _document_near_duplicate_mark(document: Document) -> None:
 
 def _document_neighbours_track(document: Document) -> None:
     """A new plan is tracked against its review; a new review re-tracks last year's plan."""
-    from tracker import tasks  # tasks import services; a top-level import would be circular
-
     if document.plan_report_index is not None and document.near_duplicate_of_id is None:
-        tasks.pair_track_task.delay_on_commit(document.pk, document.year)
+        pair_track_request(document.pk, document.year)
     for plan in plan_documents_for_year(document.jurisdiction_id, document.year - 1):
-        tasks.pair_track_task.delay_on_commit(plan.pk, plan.year)
+        pair_track_request(plan.pk, plan.year)
 
 
 # --- tracking ---------------------------------------------------------------------
@@ -506,21 +528,24 @@ def verdict_effective_set(verdict: Verdict) -> None:
 
 def jurisdiction_track_request(jurisdiction_id: int) -> list[Tracking]:
     """Queue one tracking task per plan document of a jurisdiction's history."""
-    from tracker import tasks
-
-    trackings = []
     plans = Document.objects.filter(
         jurisdiction_id=jurisdiction_id,
         plan_report_index__isnull=False,
         near_duplicate_of__isnull=True,
     )
-    for plan in plans:
-        tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan.year)
-        if tracking.state != ProcessingState.PROCESSING:
-            Tracking.objects.filter(pk=tracking.pk).update(state=ProcessingState.QUEUED, progress=0)
-        tasks.pair_track_task.delay_on_commit(plan.pk, plan.year)
-        trackings.append(tracking)
-    return trackings
+    return [pair_track_request(plan.pk, plan.year) for plan in plans]
+
+
+def pair_track_request(plan_document_id: int, plan_year: int | None = None) -> Tracking:
+    """Queue the tracking of one plan against its review."""
+    from tracker import tasks
+
+    plan = Document.objects.get(pk=plan_document_id)
+    tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan_year or plan.year)
+    if tracking.state != ProcessingState.PROCESSING:
+        Tracking.objects.filter(pk=tracking.pk).update(state=ProcessingState.QUEUED, progress=0)
+    tasks.pair_track_task.delay_on_commit(plan.pk, tracking.plan_year)
+    return tracking
 
 
 def corpus_track_request() -> list[Tracking]:
@@ -595,6 +620,38 @@ def evidence_curate(*, evidence_id: int, accept: bool, user, expected_version: i
     evidence._history_user = user
     evidence.save()
     return evidence
+
+
+@transaction.atomic
+def pledge_curate(
+    *,
+    pledge_id: int,
+    evidence_decisions: dict[int, tuple[bool, int | None]],
+    override_status: str,
+    override_reason: str,
+    user,
+    expected_version: int | None,
+) -> bool:
+    """Apply one curation screen's decisions on a pledge together, or none of them.
+
+    ``evidence_decisions`` maps an evidence id to (accept, version seen). Ids of other
+    pledges' evidence are ignored: a tampered form must not curate them from here.
+    Returns whether anything was changed.
+    """
+    own = set(Evidence.objects.filter(pledge_id=pledge_id, pk__in=list(evidence_decisions)).values_list("pk", flat=True))
+    changed = False
+    for evidence_id, (accept, version) in evidence_decisions.items():
+        if evidence_id in own:
+            evidence_curate(evidence_id=evidence_id, accept=accept, user=user, expected_version=version)
+            changed = True
+    if override_status:
+        verdict = Verdict.objects.get(pledge_id=pledge_id)
+        verdict_override(
+            verdict_id=verdict.pk, status=override_status, reason=override_reason, user=user,
+            expected_version=expected_version,
+        )
+        changed = True
+    return changed
 
 
 @transaction.atomic

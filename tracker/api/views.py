@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import (
@@ -29,7 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import selectors
+from tracker import selectors, services
 from tracker.api import serializers as s
 from tracker.api.concurrency import etag, expected_version
 from tracker.api.errors import UnprocessableRequest
@@ -161,8 +160,6 @@ class JurisdictionViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def track(self, request: Request, pk: str | None = None) -> Response:
-        from tracker import services
-
         jurisdiction = self.get_object()
         trackings = services.jurisdiction_track_request(jurisdiction.pk)
         poll = request.build_absolute_uri(reverse("api:tracking-list")) + f"?jurisdiction={jurisdiction.pk}"
@@ -242,27 +239,21 @@ class DocumentViewSet(CSVListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
         ],
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
-        from tracker import services, tasks
-
         form = s.DocumentUploadSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
         upload = data["file"]
         try:
-            with transaction.atomic():
-                jurisdiction = services.jurisdiction_get_or_create(
-                    name=data["jurisdiction"], level=data["level"], parent=data.get("parent")
-                )
-                document, created = services.document_create(
-                    filename=upload.name,
-                    data=upload.read(),
-                    jurisdiction=jurisdiction,
-                    year=data["year"],
-                    title=data["title"],
-                    source_url=data["source_url"],
-                )
-                # Queued only once the row is committed, so the worker always finds it.
-                tasks.document_process_task.delay_on_commit(document.pk)
+            document, created = services.document_upload(
+                filename=upload.name,
+                data=upload.read(),
+                jurisdiction_name=data["jurisdiction"],
+                level=data["level"],
+                parent=data.get("parent"),
+                year=data["year"],
+                title=data["title"],
+                source_url=data["source_url"],
+            )
         except services.IngestError as exc:
             raise UnprocessableRequest(str(exc), code="invalid_file") from exc
         poll_url = _poll_url(request, "api:document-detail", document.pk)
@@ -391,8 +382,6 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         return verdict
 
     def _curate(self, request: Request, pk: str, write, body_version: int | None) -> Response:
-        from tracker import services
-
         verdict = self._verdict_of(pk)
         expected = expected_version(request, "verdict", verdict.pk, body_version)
         try:
@@ -420,8 +409,6 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post", "delete"], parser_classes=[JSONParser, FormParser, MultiPartParser],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def override(self, request: Request, pk: str | None = None) -> Response:
-        from tracker import services
-
         if request.method == "DELETE":
             # A DELETE body is often dropped by proxies and clients, so the version may come in the query.
             form = s.VersionSerializer(data=request.data or request.query_params)
@@ -452,8 +439,6 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def confirm(self, request: Request, pk: str | None = None) -> Response:
-        from tracker import services
-
         form = s.VersionSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         return self._curate(
@@ -476,8 +461,6 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], url_path="evidence", parser_classes=[JSONParser, FormParser, MultiPartParser],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def evidence_add(self, request: Request, pk: str | None = None) -> Response:
-        from tracker import services
-
         form = s.EvidenceAddSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         data = form.validated_data
@@ -553,8 +536,6 @@ class EvidenceViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def curate(self, request: Request, pk: str | None = None) -> Response:
-        from tracker import services
-
         evidence_id = row_id(pk)
         if not Evidence.objects.filter(pk=evidence_id).exists():
             raise Evidence.DoesNotExist
@@ -700,13 +681,10 @@ class TrackingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
                                  response_only=True)],
     )
     def create(self, request: Request) -> Response:
-        from tracker import tasks
-
         form = s.TrackPairSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         plan = form.validated_data["plan_document"]
-        plan_year = form.validated_data.get("plan_year") or plan.year
-        tasks.pair_track_task.delay_on_commit(plan.pk, plan_year)
+        services.pair_track_request(plan.pk, form.validated_data.get("plan_year"))
         poll = request.build_absolute_uri(reverse("api:tracking-list")) + f"?plan_document={plan.pk}"
         return Response({"queued": 1, "poll_url": poll}, status=status.HTTP_202_ACCEPTED, headers={"Location": poll})
 

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from tracker.pipeline.match import Candidate, ReviewSpan, bigrams, content_mask, text_fold
+from tracker.pipeline.segment import cn_ordinal
 from tracker.pipeline.types import PledgeSpan, Target
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -387,7 +388,6 @@ def is_generic(span_text: str) -> bool:
     return bool(_has(t, "generic")) and not figures_parse(t) and "“" not in span_text
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 LIST_COUNT_RX = re.compile(r"([一二两三四五六七八九十]{1,3}|\d{1,2})(?:件|方面|项|大|类)")
 # How a heading is numbered; siblings numbered the same way form one enumerated list.
 NUMBERING = (
@@ -402,12 +402,7 @@ def cn_small_number(s: str) -> int | None:
     """一..九十九 or digits to an int; enough for list sizes."""
     if s.isdigit():
         return int(s)
-    if s == "十":
-        return 10
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(s)
+    return cn_ordinal(s.replace("两", "二")) or None
 
 
 def blanket_count(span_text: str) -> int | None:

@@ -406,11 +406,6 @@ def _pledges_chosen(text: str, candidates: list[tuple[PledgeSpan, bool]]) -> lis
     return out
 
 
-def section_pledges(text: str, section: SectionSpan) -> list[PledgeSpan]:
-    """Pledges of one plan section, in document order (the section taken as the whole plan)."""
-    return _pledges_chosen(text, _section_candidates(text, section))
-
-
 def pledges_extract(text: str, report: ReportStructure) -> list[PledgeSpan]:
     """All pledges of the plan sections of ``report`` (five-year targets excluded)."""
     candidates: list[tuple[PledgeSpan, bool]] = []

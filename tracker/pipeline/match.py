@@ -277,11 +277,6 @@ def _longest_run(pledge_grams: list[str], span_grams: set[str], weights: dict[st
     return best
 
 
-def pledge_core(text: str) -> str:
-    """The pledge without its leading verb phrase noise, for the fuzzy alignment score."""
-    return text_fold(text).strip()
-
-
 def candidates_find(
     pledges: Sequence[PledgeSpan],
     spans: Sequence[ReviewSpan],
