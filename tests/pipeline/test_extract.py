@@ -115,7 +115,7 @@ GENERIC_PARAGRAPH = (
 
 def test_a_short_opening_sentence_is_the_theme_of_its_paragraph() -> None:
     texts = [p.text for p in _plan_pledges("推动产业链供应链优化升级。加强耕地保护，推进农田水利建设。")]
-    assert texts == ["加强耕地保护，推进农田水利建设"]
+    assert texts == ["加强耕地保护", "推进农田水利建设"]
 
 
 def test_a_plan_in_general_terms_keeps_its_generic_actions() -> None:
@@ -130,7 +130,8 @@ def test_a_plan_rich_in_deliverables_keeps_only_generic_actions_that_say_what() 
     assert "新建社区食堂70个" in texts
     # a named rule or instrument, or a clause spelling out its objects, is checkable
     assert "完善边境贸易支持政策" in texts
-    assert "推动养老、育幼、家政等服务扩容提质，支持社会力量提供社区服务" in texts
+    assert "推动养老、育幼、家政等服务扩容提质" in texts
+    assert "支持社会力量提供社区服务" in texts
     # a field without a deliverable, or a capacity to raise, is not
     assert "加强财会监督" not in texts
     assert "提高网络、数据等领域安全保障能力" not in texts
@@ -138,9 +139,27 @@ def test_a_plan_rich_in_deliverables_keeps_only_generic_actions_that_say_what() 
 
 def test_the_richer_the_plan_the_more_a_generic_action_must_spell_out() -> None:
     generic = "二、xx\n深化改革。加快发展现代生产性服务业，促进中小企业发展。"
-    clause = "加快发展现代生产性服务业，促进中小企业发展"
+    clause = "加快发展现代生产性服务业"
     assert clause in [p.text for p in _plan_pledges(_figures(70) + "\n" + generic)]
     assert clause not in [p.text for p in _plan_pledges(_figures(300) + "\n" + generic)]
+
+
+def test_a_kept_group_of_generic_clauses_gives_one_pledge_per_clause() -> None:
+    # Together the two clauses spell out what will be done; the review answers each
+    # on its own (播种面积 may be reported while 油料 is not), so each gets a verdict.
+    texts = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。稳定粮食播种面积，抓好油料生产。")]
+    assert "稳定粮食播种面积" in texts
+    assert "抓好油料生产" in texts
+    assert "稳定粮食播种面积，抓好油料生产" not in texts
+    # alone, the short clause says too little in a plan this rich
+    alone = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。抓好油料生产。")]
+    assert "抓好油料生产" not in alone
+
+
+def test_a_capacity_clause_of_a_kept_group_is_not_a_pledge() -> None:
+    texts = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。提升生态系统碳汇能力，完善生态产品价值实现机制。")]
+    assert "完善生态产品价值实现机制" in texts
+    assert "提升生态系统碳汇能力" not in texts
 
 
 def test_a_quoted_slogan_alone_is_not_a_named_deliverable() -> None:

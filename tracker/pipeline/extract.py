@@ -242,9 +242,10 @@ def _expected_targets_spans(text: str, section: SectionSpan) -> list[tuple[int, 
 
 
 GROUP_MAX_CHARS = 40
+SPLIT_GROUPS = True
 
 
-def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpan, bool]]:
+def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpan, bool, tuple[PledgeSpan, ...]]]:
     """Candidate pledges of one plan section, in document order, each with whether it is generic.
 
     Clauses naming a clear deliverable stand alone. Consecutive generic actions
@@ -254,7 +255,7 @@ def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpa
     """
     subs = _sub_headings(text, section)
     heading_end = section.start + len(heading_text_at(text, section.start, 60)) if section.heading else section.start
-    pledges: list[tuple[PledgeSpan, bool]] = []
+    pledges: list[tuple[PledgeSpan, bool, tuple[PledgeSpan, ...]]] = []
     group: list[tuple[int, int]] = []
 
     def path_for(pos: int) -> str:
@@ -267,7 +268,8 @@ def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpa
     def flush() -> None:
         if group:
             gs, ge = group[0][0], group[-1][1]
-            pledges.append((PledgeSpan(text[gs:ge], gs, ge, "action", path_for(gs), section.start), True))
+            parts = tuple(PledgeSpan(text[s:e], s, e, "action", path_for(s), section.start) for s, e in group)
+            pledges.append((PledgeSpan(text[gs:ge], gs, ge, "action", path_for(gs), section.start), True, parts))
             group.clear()
 
     expected = _expected_targets_spans(text, section)
@@ -283,7 +285,8 @@ def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpa
             if len(clause) >= 4 and not _SLOGAN.search(clause) and not re.search(r"要有新|新提升|新突破|新进展", clause):
                 for ps, pe in _split_figures(text, cs, ce):
                     target = target_parse(text[ps:pe])
-                    pledges.append((PledgeSpan(text[ps:pe], ps, pe, "target", path_for(ps), section.start, target), False))
+                    span = PledgeSpan(text[ps:pe], ps, pe, "target", path_for(ps), section.start, target)
+                    pledges.append((span, False, (span,)))
             continue
         cs = _strip_lead(text, cs, ce)
         # A sub-heading sentence is a title, not a deliverable, unless it is a
@@ -325,7 +328,7 @@ def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpa
                 section_start=section.start,
                 target=target_parse(clause) if kind == "target" else None,
             )
-            pledges.append((span, False))
+            pledges.append((span, False, (span,)))
         # Groups never cross a sentence end.
         if ce < len(text) and text[ce] in _SENT_END:
             flush()
@@ -388,27 +391,36 @@ def _generic_kept(text: str, pledge: PledgeSpan, sparse_plan: bool, min_chars: f
     return len(pledge.text) >= min_chars or bool(_INSTRUMENT_TAIL.search(pledge.text))
 
 
-def _pledges_chosen(text: str, candidates: list[tuple[PledgeSpan, bool]]) -> list[PledgeSpan]:
-    """Concrete candidates, the generic ones the plan warrants, each text once."""
-    concrete = sum(1 for _, generic in candidates if not generic)
+def _pledges_chosen(text: str, candidates: list[tuple[PledgeSpan, bool, tuple[PledgeSpan, ...]]]) -> list[PledgeSpan]:
+    """Concrete candidates, the generic ones the plan warrants, each text once.
+
+    Whether a group of generic clauses is kept is decided on the group (together they
+    spell out what will be done), but each clause is its own pledge: the review answers
+    稳定粮食播种面积 and 推动大面积提高单产 separately, and one verdict for both would be
+    wrong for one of them.
+    """
+    concrete = sum(1 for _, generic, _ in candidates if not generic)
     sparse_plan = concrete < SPARSE_PLAN_MAX
     min_chars = max(GENERIC_MIN_CHARS, concrete * CHARS_PER_CONCRETE)
     out: list[PledgeSpan] = []
     seen: set[str] = set()
-    for pledge, generic in candidates:
-        if generic and not _generic_kept(text, pledge, sparse_plan, min_chars):
+    for group, generic, parts in candidates:
+        if generic and not _generic_kept(text, group, sparse_plan, min_chars):
             continue
-        # A list item restating its heading, or a sentence repeated in an annex, is one deliverable.
-        if pledge.text in seen:
-            continue
-        seen.add(pledge.text)
-        out.append(pledge)
+        for pledge in parts if SPLIT_GROUPS else (group,):
+            if generic and len(parts) > 1 and not sparse_plan and _CAPACITY_TAIL.search(pledge.text):
+                continue
+            # A list item restating its heading, or a sentence repeated in an annex, is one deliverable.
+            if pledge.text in seen:
+                continue
+            seen.add(pledge.text)
+            out.append(pledge)
     return out
 
 
 def pledges_extract(text: str, report: ReportStructure) -> list[PledgeSpan]:
     """All pledges of the plan sections of ``report`` (five-year targets excluded)."""
-    candidates: list[tuple[PledgeSpan, bool]] = []
+    candidates: list[tuple[PledgeSpan, bool, tuple[PledgeSpan, ...]]] = []
     for section in report.sections_of("plan"):
         candidates.extend(_section_candidates(text, section))
     return _pledges_chosen(text, candidates)
