@@ -156,6 +156,24 @@ def test_listed_flags_from_structure_when_the_path_does_not_name_the_list():
     assert listed_flags(areas, []) == [False] * 10
 
 
+def test_chapters_numbered_like_the_list_are_not_its_items():
+    # Hainan, Hunan, Jiangxi and Xinjiang 2025 number their ten main tasks （一）..（十）
+    # and their reviews say ten livelihood projects were completed: the chapters hold
+    # dozens of pledges each, list items a few.
+    blanket = [_review_span("10件民生实事圆满完成")]
+    chapters = [
+        PledgeSpan(f"任务{c}{j}", 0, 3, "action", f"三、2025年主要工作 / （{c}）某某工作", 0)
+        for c in "一二三四五六七八九十"
+        for j in range(25)
+    ]
+    assert not any(listed_flags(chapters, blanket))
+    # the same ten headings with a few deliverables each are the list
+    items = [
+        PledgeSpan(f"事项{i}{j}", 0, 3, "target", f"二、2025年目标任务 / {i}.某某方面", 0) for i in range(1, 11) for j in range(4)
+    ]
+    assert all(listed_flags(items, blanket))
+
+
 def test_five_year_sentences_are_recognised():
     assert is_five_year("累计完成林分优化1105万亩")
     assert not is_five_year("新建5G基站2.3万个")

@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.pipeline.judge import pledges_judge, pledges_pending
+from tracker.pipeline.compare import pair_compare
+from tracker.pipeline.judge import BLANKET_CONFIDENCE, pledges_judge, pledges_pending
 from tracker.pipeline.types import PledgeSpan, SectionSpan, Target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -262,3 +263,19 @@ def test_a_clause_closest_to_many_pledges_is_too_vague_for_any():
     # one such pledge alone: the clause is its best match only, and it is not discounted
     alone = pledges_judge([p(vague[0], "action")], review, secs, 2025)[0]
     assert alone.status == "fulfilled"
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("province", ["hainan", "hunan", "jiangxi", "xinjiang"])
+def test_a_livelihood_blanket_claim_does_not_fulfil_the_whole_plan(corpus, province):
+    """Their plans number ten chapters as their reviews number ten livelihood projects."""
+    plan = next((corpus / "provincial").glob(f"{province}-2025.*"))
+    review = next((corpus / "provincial").glob(f"{province}-2026.*"))
+    result = pair_compare(plan.name, plan.read_bytes(), review.name, review.read_bytes(), 2025, jurisdiction=province)
+    rows = result["pledges"]
+    fulfilled = sum(1 for r in rows if r["status"] == "fulfilled")
+    blanket = sum(1 for r in rows if r["confidence"] == BLANKET_CONFIDENCE and r["status"] == "fulfilled")
+    assert len(rows) > 150
+    # the dev pairs and the other provinces: 15-45% fulfilled; before the fix 88-98%
+    assert fulfilled / len(rows) < 0.5
+    assert blanket < 30

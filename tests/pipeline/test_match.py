@@ -128,8 +128,29 @@ def test_five_year_review_stands_in_when_the_year_has_no_review():
     spans = review_spans_split(text, secs, 2017)
     assert spans and all(s.five_year for s in spans)
     # with a review of the year present, the five-year review is not used
-    secs.append(SectionSpan("review", "2017年回顾", 0, 5, 2017))
-    assert not any(s.five_year for s in review_spans_split(text, secs, 2017))
+    year_review = "一、2017年工作回顾\n" + "新建学校3所，开工建设城东污水处理厂。" * 12 + "\n"
+    text2 = year_review + text
+    shift = len(year_review)
+    secs2 = [SectionSpan("review", "一、2017年工作回顾", 0, shift, 2017)] + [
+        SectionSpan(s.kind, s.heading, s.start + shift, s.end + shift, s.year) for s in secs
+    ]
+    spans2 = review_spans_split(text2, secs2, 2017)
+    assert spans2 and not any(s.five_year for s in spans2)
+
+
+def test_a_review_section_of_a_heading_alone_does_not_hide_the_five_year_review():
+    # The reader took a lone heading for the year's review (national 2001 before the
+    # fix): its few characters cannot be the review, so the five-year review serves.
+    text = "一、过去五年工作回顾\n国内生产总值增长6.9%，城镇新增就业累计6600万人。\n三、加强农业基础地位\n二、2018年工作建议\n"
+    head = text.index("三、")
+    cut = text.index("二、")
+    secs = [
+        SectionSpan("five_year_review", "一、过去五年工作回顾", 0, head, None),
+        SectionSpan("review", "三、加强农业基础地位", head, cut, 2017),
+        SectionSpan("plan", "二、", cut, len(text), 2018),
+    ]
+    spans = review_spans_split(text, secs, 2017)
+    assert any("6600万人" in s.text and s.five_year for s in spans)
 
 
 def test_candidates_do_not_depend_on_pairs_seen_before():

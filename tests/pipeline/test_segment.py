@@ -126,3 +126,9 @@ def test_parts_after_the_annual_plan_stay_plan_even_after_five_year_targets() ->
         "四、全面提升政府治理效能\n出台政府合同管理办法。\n各位代表！让我们团结奋斗！\n"
     )
     assert [k for k, _ in _kinds(text)[0]] == ["other", "review", "plan", "five_year_plan", "plan", "other"]
+
+
+def test_national_2001_reviews_2000_only_in_its_five_year_review(corpus) -> None:
+    [report] = report_split(_clean(corpus, "national/2001.txt"), 2001)
+    assert [s.heading for s in report.sections_of("review")] == []
+    assert report.sections_of("five_year_review") and report.sections_of("plan")

@@ -10,6 +10,7 @@ words of the evidence: completion, progress or shortfall. The word lists live in
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -396,6 +397,10 @@ NUMBERING = (
     ("dun", re.compile(r"^\s*([一二三四五六七八九十]{1,3})、")),
 )
 APPENDIX_RX = re.compile(r"^\s*附件")
+# Mean pledges per numbered heading above which the headings are chapters, not list
+# items: an item of a livelihood list holds a few deliverables (zhejiang-2025: 2-8),
+# a chapter of the plan dozens (hainan-2025: 25 on average).
+LIST_ITEM_PLEDGES = 10
 
 
 def cn_small_number(s: str) -> int | None:
@@ -437,7 +442,17 @@ def listed_flags(pledges: Sequence[PledgeSpan], blankets: Sequence[ReviewSpan]) 
                         groups.setdefault(key, set()).add(n)
                     break
         keyed.append(key)
-    enumerated = {k for k, nums in groups.items() if sizes and max(nums) in sizes and len(nums) >= 0.6 * max(nums)}
+    per_group = Counter(k for k in keyed if k is not None)
+    # A plan's main tasks are often numbered （一）..（十） too, and ten is also the usual
+    # size of the livelihood list: a list item names one deliverable, a main task dozens.
+    enumerated = {
+        k
+        for k, nums in groups.items()
+        if sizes
+        and max(nums) in sizes
+        and len(nums) >= 0.6 * max(nums)
+        and per_group[k] <= LIST_ITEM_PLEDGES * len(nums)
+    }
     for i, p in enumerate(pledges):
         parts = [x for x in (p.section_path or "").split(" / ") if x.strip()]
         if any(APPENDIX_RX.match(x) for x in parts) or keyed[i] in enumerated:

@@ -44,6 +44,8 @@ FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(%|‰|个百分点|万亿|亿|万|千)?
 WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 
 MIN_SPAN_CHARS = 4
+# Below this a year's review section is too short to be the review (see review_sections_for).
+MIN_REVIEW_CHARS = 200
 # A pledge word used by at most RARE_DF review sentences and RARE_PLAN_DF pledges names one
 # deliverable rather than a field (中试平台 against 发展); the count of such words a span
 # shares with the pledge is the ``n_rare`` feature.
@@ -175,9 +177,14 @@ def review_sections_for(sections: Sequence[SectionSpan], plan_year: int) -> list
     still reports that year's results, so its five-year review stands in, discounted.
     """
     found = [s for s in sections if s.kind == "review" and (s.year is None or s.year == plan_year)]
-    if found:
+    # A "review" of a few lines is a heading the reader could not place, not the year's
+    # review; the five-year review, when there is one, then says more about the year.
+    if sum(s.end - s.start for s in found) >= MIN_REVIEW_CHARS:
         return found
-    return [s for s in sections if s.kind == "five_year_review"]
+    five = [s for s in sections if s.kind == "five_year_review"]
+    if found and not five:
+        return found
+    return found + five
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -311,7 +311,11 @@ def _split_unlabelled(text: str, blocks: list[list]) -> None:
             cut = max(s, cut - 200) + y.start() + (1 if before[y.start()] in "\n。" else 0)
         # A block opening on its year ("2023年是新征程的开局起步之年") is a plan throughout.
         opening = text[s : min(cut, s + 160)]
-        if cut <= s + 5 or (b[3] is None and re.search(r"(?:^|[\n。])\s*(?:\S{2,4}年|今年|明年)是[^。\n]{0,30}之年", opening)):
+        # A block whose text before the cue is only its heading (三、加强农业基础地位…) is
+        # a plan chapter: the heading alone reviews nothing.
+        heading_only = not re.search(r"[。；！？]", text[s:cut])
+        year_opening = re.search(r"(?:^|[\n。])\s*(?:\S{2,4}年|今年|明年)是[^。\n]{0,30}之年", opening)
+        if cut <= s + 5 or heading_only or (b[3] is None and year_opening):
             b[3] = "plan"
         else:
             review_kind = b[3] or ("review" if _REVIEW_CUE.search(text, s, cut) or b[2] else None)
