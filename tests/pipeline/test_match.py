@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker.pipeline.match import ReviewSpan, bigrams, candidates_find, review_spans_split, text_fold
+from tracker.pipeline.match import ReviewSpan, bigrams, candidates_find, review_spans_split, text_fold, year_part_of
 from tracker.pipeline.types import PledgeSpan, SectionSpan
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
@@ -180,3 +180,45 @@ def test_rare_words_count_only_words_specific_to_one_sentence_and_pledge():
     # a word many pledges share names a field, not this deliverable
     shared = [pledge("推动中试平台建设"), pledge("中试平台扩容"), pledge("中试平台开放")]
     assert candidates_find(shared, spans)[0][0].features["n_rare"] == 0
+
+
+FIVE_YEAR_THEN_YEAR = (
+    "一、“十四五”时期工作回顾\n"
+    "这五年，地区生产总值年均增长5%。\n"
+    "刚刚过去的2025年，全省上下攻坚克难。\n"
+    "加强科技创新。全年规上原煤产量13.05亿吨、增长2.1%。\n"
+    "各位代表！过去五年成绩的取得，根本在于党的领导。\n"
+    "二、“十五五”时期主要目标\n"
+)
+
+
+def test_the_plan_year_inside_a_five_year_review_is_not_discounted():
+    text = FIVE_YEAR_THEN_YEAR
+    cut = text.index("二、")
+    secs = [
+        SectionSpan("five_year_review", "一、“十四五”时期工作回顾", 0, cut, None),
+        SectionSpan("plan", "二、", cut, len(text), 2026),
+    ]
+    start, end = year_part_of(text, 0, cut, 2025)
+    assert text[start:].startswith("刚刚过去的2025年") and text[end:].startswith("各位代表！过去五年")
+    five = {s.text: s.five_year for s in review_spans_split(text, secs, 2025) if s.kind == "sentence"}
+    assert five["全年规上原煤产量13.05亿吨、增长2.1%"] is False
+    assert five["这五年，地区生产总值年均增长5%"] is True
+    assert five["过去五年成绩的取得，根本在于党的领导"] is True
+    # another year's paragraph is not the plan year's
+    assert year_part_of(text, 0, cut, 2024) is None
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+def test_shanxi_2026_reports_2025_inside_its_five_year_review():
+    from tracker.pipeline.read import document_read
+
+    path = CORPUS / "provincial" / "shanxi-2026.txt"
+    doc = document_read(path.name, path.read_bytes(), 2026)
+    report = doc.reports[0]
+    assert not report.sections_of("review") and report.sections_of("five_year_review")
+    spans = review_spans_split(doc.text, report.sections, 2025)
+    year_spans = [s for s in spans if not s.five_year]
+    assert any("13.05亿吨" in s.text for s in year_spans)
+    assert all("过去五年" not in s.text for s in year_spans)

@@ -46,6 +46,8 @@ WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_SPAN_CHARS = 4
 # Below this a year's review section is too short to be the review (see review_sections_for).
 MIN_REVIEW_CHARS = 200
+# A paragraph turning back from the plan year to the five years it closes.
+FIVE_YEAR_TURN = re.compile(r"(?m)^[^\n]{0,12}(?:过去五年|五年来|这五年|五年发展|“十[一二三四五六]五”)")
 # A pledge word used by at most RARE_DF review sentences and RARE_PLAN_DF pledges names one
 # deliverable rather than a field (中试平台 against 发展); the count of such words a span
 # shares with the pledge is the ``n_rare`` feature.
@@ -196,19 +198,35 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def year_part_of(text: str, start: int, end: int, plan_year: int) -> tuple[int, int] | None:
+    """The paragraphs of a five-year review that report the plan year alone.
+
+    A report opening a five-year period reviews the five years, then often the last
+    one (刚刚过去的2025年，…) until it turns back to the five years (过去五年成绩的取得…).
+    """
+    opening = re.compile(rf"(?m)^[\s\u3000]*(?:刚刚过去的|过去的)?{plan_year}年[，,是里]|^[\s\u3000]*(?:过去一年|一年来)")
+    m = opening.search(text, start, end)
+    if not m:
+        return None
+    back = FIVE_YEAR_TURN.search(text, m.end(), end)
+    return m.start(), back.start() if back else end
+
+
 def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_year: int) -> list[ReviewSpan]:
     """Sentences and the clauses inside them, with offsets into ``review_text``."""
     spans: list[ReviewSpan] = []
     seen: set[tuple[int, int]] = set()
     n_sent = 0
     for sec in sorted(review_sections_for(sections, plan_year), key=lambda s: s.start):
-        five = sec.kind == "five_year_review"
+        in_five = sec.kind == "five_year_review"
         pos = max(0, sec.start)
         stop = min(len(review_text), sec.end)
+        year_part = year_part_of(review_text, pos, stop, plan_year) if in_five else None
         while pos < stop:
             m = SENTENCE_END.search(review_text, pos, stop)
             end = m.start() if m else stop
             s0, s1 = _trimmed(review_text, pos, end)
+            five = in_five and not (year_part and year_part[0] <= s0 < year_part[1])
             if s1 - s0 >= MIN_SPAN_CHARS and (s0, s1) not in seen:
                 seen.add((s0, s1))
                 spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent, five))
