@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tracker.pipeline.compare import pair_compare  # noqa: E402
+from tracker.pipeline.judge import BLANKET_CONFIDENCE  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 FULFILLED_MAX = 0.7
@@ -54,7 +55,8 @@ def pair_flags(result: dict, plan_year: int) -> list[str]:
         flags.append(f"fulfilled {status['fulfilled'] / n:.0%}")
     if status["fulfilled"] / n < FULFILLED_MIN:
         flags.append(f"fulfilled only {status['fulfilled'] / n:.0%}")
-    unlisted = Counter(r["evidence"][0]["text"] for r in rows if r["evidence"] and r["confidence"] > 0.35)
+    # a blanket claim is the evidence of every item of its list by design
+    unlisted = Counter(r["evidence"][0]["text"] for r in rows if r["evidence"] and r["confidence"] > BLANKET_CONFIDENCE)
     if unlisted:
         text, count = unlisted.most_common(1)[0]
         if count / n > ONE_SPAN_MAX:

@@ -274,20 +274,13 @@ class PledgeDetailSerializer(serializers.ModelSerializer):
         return VerdictHistorySerializer(selectors.verdict_history(verdict.pk)[:100], many=True).data
 
 
-class StatusCountsSerializer(serializers.Serializer):
-    fulfilled = serializers.IntegerField()
-    partial = serializers.IntegerField()
-    missed = serializers.IntegerField()
-    dropped = serializers.IntegerField()
-    pending = serializers.IntegerField()
+def _per_status(name: str, field: type[serializers.Field]) -> type[serializers.Serializer]:
+    """A serializer with one ``field`` per status, in the order the scorecard shows them."""
+    return type(name, (serializers.Serializer,), {s.value: field() for s in selectors.STATUS_ORDER})
 
 
-class StatusSharesSerializer(serializers.Serializer):
-    fulfilled = serializers.FloatField()
-    partial = serializers.FloatField()
-    missed = serializers.FloatField()
-    dropped = serializers.FloatField()
-    pending = serializers.FloatField()
+StatusCountsSerializer = _per_status("StatusCountsSerializer", serializers.IntegerField)
+StatusSharesSerializer = _per_status("StatusSharesSerializer", serializers.FloatField)
 
 
 class ScorecardCountsSerializer(serializers.Serializer):

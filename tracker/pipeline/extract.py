@@ -9,11 +9,12 @@ split in two so each deliverable has its own pledge.
 Each clause gets a score (pledge_score): a figure, a bounded act or a named
 thing raise it; stance openings, slogans and aims without an object lower it.
 Clauses at PLEDGE_THRESHOLD but below STANDALONE_SCORE are generic actions;
-consecutive ones of one sentence form a single candidate of at most GROUP_MAX_CHARS
-(set it to 0 for one candidate per clause). Whether generic candidates are pledges
-is decided over the whole plan (SPARSE_PLAN_MAX): a plan in general policy terms
-keeps them, a plan rich in deliverables keeps only those that spell out what will
-be done. A text repeated in the plan is one pledge.
+consecutive ones of one sentence form a single candidate of at most GROUP_MAX_CHARS.
+Whether a generic candidate is kept is decided on the group over the whole plan
+(SPARSE_PLAN_MAX): a plan in general policy terms keeps them, a plan rich in
+deliverables keeps only those that spell out what will be done. A kept group gives
+one pledge per clause, since the review answers each clause on its own. A text
+repeated in the plan is one pledge.
 """
 
 from __future__ import annotations
@@ -242,16 +243,16 @@ def _expected_targets_spans(text: str, section: SectionSpan) -> list[tuple[int, 
 
 
 GROUP_MAX_CHARS = 40
-SPLIT_GROUPS = True
 
 
 def _section_candidates(text: str, section: SectionSpan) -> list[tuple[PledgeSpan, bool, tuple[PledgeSpan, ...]]]:
     """Candidate pledges of one plan section, in document order, each with whether it is generic.
 
     Clauses naming a clear deliverable stand alone. Consecutive generic actions
-    of one sentence (加强…保护，培育…文化) form one candidate: each alone is too vague
-    to check, together they are the one commitment the sentence makes. Whether a
-    generic candidate is kept depends on the whole plan (see _generic_kept).
+    of one sentence (加强…保护，培育…文化) form one candidate: each alone may be too
+    vague to keep, together they spell out what the sentence commits to. Whether a
+    generic candidate is kept depends on the whole plan (see _generic_kept); each
+    candidate comes with its clauses, the pledges it gives when kept.
     """
     subs = _sub_headings(text, section)
     heading_end = section.start + len(heading_text_at(text, section.start, 60)) if section.heading else section.start
@@ -407,7 +408,7 @@ def _pledges_chosen(text: str, candidates: list[tuple[PledgeSpan, bool, tuple[Pl
     for group, generic, parts in candidates:
         if generic and not _generic_kept(text, group, sparse_plan, min_chars):
             continue
-        for pledge in parts if SPLIT_GROUPS else (group,):
+        for pledge in parts:
             if generic and len(parts) > 1 and not sparse_plan and _CAPACITY_TAIL.search(pledge.text):
                 continue
             # A list item restating its heading, or a sentence repeated in an annex, is one deliverable.
