@@ -222,3 +222,65 @@ def test_shanxi_2026_reports_2025_inside_its_five_year_review():
     year_spans = [s for s in spans if not s.five_year]
     assert any("13.05亿吨" in s.text for s in year_spans)
     assert all("过去五年" not in s.text for s in year_spans)
+
+
+YEAR_THEN_FIVE = (
+    "一、2025年和“十四五”时期工作回顾\n"
+    "2025年是很不平凡的一年。新建5G基站2.3万个。\n"
+    "各位代表！经过五年接续奋斗，“十四五”顺利收官。五年来，累计建成高速公路1200公里。\n"
+    "这是城乡协调发展的五年。开工改造城镇老旧小区1.1万个。\n"
+    "同时我们清醒地看到，部分企业生产经营困难，账款拖欠问题仍较突出。\n"
+    "二、2026年工作安排\n"
+)
+FIVE_THEN_YEAR_ONE_SECTION = (
+    "一、“十四五”时期和2025年工作回顾\n"
+    "“十四五”时期是极不平凡的五年。开工改造城镇老旧小区1.1万个。\n"
+    "——城乡区域发展更趋协调。建成高速公路1200公里。\n"
+    "刚刚过去的2025年，全省上下攻坚克难。新建5G基站2.3万个。\n"
+    "二、2026年工作安排\n"
+)
+
+
+@pytest.mark.parametrize("text", [YEAR_THEN_FIVE, FIVE_THEN_YEAR_ONE_SECTION])
+def test_a_review_of_the_year_and_its_five_years_marks_the_five_year_paragraphs(text):
+    cut = text.index("二、2026年")
+    secs = [SectionSpan("review", text[: text.index("\n")], 0, cut, 2025), SectionSpan("plan", "二、", cut, len(text), 2026)]
+    five = {s.text: s.five_year for s in review_spans_split(text, secs, 2025) if s.kind == "clause" or "，" not in s.text}
+    assert five["新建5G基站2.3万个"] is False
+    # a paragraph that opens nothing new continues the five years before it
+    assert five["开工改造城镇老旧小区1.1万个"] is True
+    assert any(v for k, v in five.items() if "高速公路1200公里" in k)
+    assert all(v for k, v in five.items() if "高速公路1200公里" in k)
+
+
+def test_the_shortcomings_paragraph_is_no_evidence():
+    cut = YEAR_THEN_FIVE.index("二、2026年")
+    secs = [SectionSpan("review", "一、", 0, cut, 2025)]
+    texts = [s.text for s in review_spans_split(YEAR_THEN_FIVE, secs, 2025)]
+    assert texts and not any("账款拖欠" in t for t in texts)
+    assert any("新建5G基站" in t for t in texts)
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.exists(), reason="../shared/corpus is absent")
+@pytest.mark.parametrize(
+    ("name", "year_clause", "five_year_clause"),
+    [
+        # the five years after the year (一、2025年和“十四五”时期工作回顾)
+        ("guangdong-2026.txt", "十件民生实事全面完成", "15个承接产业转移主平台落地项目2200个"),
+        # the five years before the year (一、“十四五”时期和2025年工作回顾)
+        ("hubei-2026.txt", "全年10大类55项民生实事项", "统筹疫情防控和经济社会发展"),
+    ],
+)
+def test_provincial_2026_reviews_split_the_year_from_the_five_years(name, year_clause, five_year_clause):
+    from tracker.pipeline.read import document_read, report_with_review
+
+    path = CORPUS / "provincial" / name
+    doc = document_read(path.name, path.read_bytes(), 2026)
+    report = report_with_review(doc, 2025)
+    spans = review_spans_split(doc.text, report.sections, 2025)
+    year = [s for s in spans if year_clause in s.text]
+    five = [s for s in spans if five_year_clause in s.text]
+    assert year and not any(s.five_year for s in year)
+    assert five and all(s.five_year for s in five)
+    assert not any("清醒" in s.text and "看到" in s.text for s in spans)

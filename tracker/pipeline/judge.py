@@ -60,7 +60,7 @@ HUB_PLEDGES = 4
 HUB_DISCOUNT = 0.7
 HUB_FLOOR = 20.0
 # Five-year sums (累计, 五年来) say less about the plan year than a sentence about it.
-FIVE_YEAR_DISCOUNT = 0.85
+FIVE_YEAR_DISCOUNT = 0.75
 
 
 def _sigmoid(x: float) -> float:

@@ -48,6 +48,18 @@ MIN_SPAN_CHARS = 4
 MIN_REVIEW_CHARS = 200
 # A paragraph turning back from the plan year to the five years it closes.
 FIVE_YEAR_TURN = re.compile(r"(?m)^[^\n]{0,12}(?:过去五年|五年来|这五年|五年发展|“十[一二三四五六]五”)")
+# Inside one review section that covers the year and the five years it closes
+# (一、2025年和“十四五”时期工作回顾), the head of a paragraph says which it reports: these
+# open the five years (the year's own paragraphs rarely start this way) ...
+_FIVE_YEAR_OPENING = re.compile(
+    r"五年来|过去五年|过去的五年|这五年|经过五年|五年间|回望“十[一二三四五六]五”"
+    r"|“十[一二三四五六]五”(?:时期(?:是|以来|，)|以来|的五年|(?:规划)?(?:顺利|胜利|圆满)收官)"
+)
+# ... and these turn to the shortcomings, which report no deliverable done.
+_SHORTCOMINGS_OPENING = re.compile(
+    r"清醒(?:地)?(?:认识|看)到|(?:同时|但)(?:也要|也应|我们也|也)?(?:清醒地)?看到|在看到成绩的同时"
+)
+PARAGRAPH_HEAD_CHARS = 60
 # A pledge word used by at most RARE_DF review sentences and RARE_PLAN_DF pledges names one
 # deliverable rather than a field (中试平台 against 发展); the count of such words a span
 # shares with the pledge is the ``n_rare`` feature.
@@ -212,6 +224,35 @@ def year_part_of(text: str, start: int, end: int, plan_year: int) -> tuple[int, 
     return m.start(), back.start() if back else end
 
 
+def review_parts(text: str, start: int, end: int, plan_year: int) -> list[tuple[int, int, str]]:
+    """The paragraphs of one year-review section, merged into runs of "year", "five_year"
+    or "shortcomings" by what their heads open with.
+
+    A paragraph that opens nothing continues the run before it, so the five-year
+    achievements listed after 五年来，我们… stay five-year until 刚刚过去的2025年 turns back.
+    """
+    year_opening = re.compile(rf"(?:刚刚过去的|过去的)?{plan_year}年(?:[，,是里]|很不平凡)|过去一年|一年来|刚刚过去的一年")
+    parts: list[tuple[int, int, str]] = []
+    mode = "year"
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl + 1
+        head = text[pos : min(stop, pos + PARAGRAPH_HEAD_CHARS)]
+        if _SHORTCOMINGS_OPENING.search(head[:30]):
+            mode = "shortcomings"
+        elif _FIVE_YEAR_OPENING.search(head):
+            mode = "five_year"
+        elif year_opening.search(head):
+            mode = "year"
+        if parts and parts[-1][2] == mode:
+            parts[-1] = (parts[-1][0], stop, mode)
+        else:
+            parts.append((pos, stop, mode))
+        pos = stop
+    return parts
+
+
 def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_year: int) -> list[ReviewSpan]:
     """Sentences and the clauses inside them, with offsets into ``review_text``."""
     spans: list[ReviewSpan] = []
@@ -222,11 +263,20 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
         pos = max(0, sec.start)
         stop = min(len(review_text), sec.end)
         year_part = year_part_of(review_text, pos, stop, plan_year) if in_five else None
+        parts = [] if in_five else review_parts(review_text, pos, stop, plan_year)
+        five_parts = [(a, b) for a, b, mode in parts if mode == "five_year"]
+        skipped = [(a, b) for a, b, mode in parts if mode == "shortcomings"]
         while pos < stop:
             m = SENTENCE_END.search(review_text, pos, stop)
             end = m.start() if m else stop
             s0, s1 = _trimmed(review_text, pos, end)
-            five = in_five and not (year_part and year_part[0] <= s0 < year_part[1])
+            if any(a <= s0 < b for a, b in skipped):
+                pos = end + 1
+                continue
+            if in_five:
+                five = not (year_part and year_part[0] <= s0 < year_part[1])
+            else:
+                five = any(a <= s0 < b for a, b in five_parts)
             if s1 - s0 >= MIN_SPAN_CHARS and (s0, s1) not in seen:
                 seen.add((s0, s1))
                 spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent, five))
