@@ -284,11 +284,3 @@ def test_provincial_2026_reviews_split_the_year_from_the_five_years(name, year_c
     assert year and not any(s.five_year for s in year)
     assert five and all(s.five_year for s in five)
     assert not any("清醒" in s.text and "看到" in s.text for s in spans)
-
-
-def test_a_pledge_scores_the_same_whatever_other_pledges_were_extracted():
-    spans = review_spans_split(REVIEW, sections(), 2025)
-    alone = candidates_find([pledge("新建5G基站3万个")], spans)[0]
-    crowd = [pledge("新建5G基站3万个"), pledge("新建5G基站和充电桩"), pledge("建成省儿童医院新院区"), pledge("新建农村公路")]
-    among = candidates_find(crowd, spans)[0]
-    assert [(c.span.start, c.score) for c in alone[:3]] == [(c.span.start, c.score) for c in among[:3]]

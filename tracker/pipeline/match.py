@@ -367,10 +367,8 @@ def candidates_find(
     s_texts = [abbreviations_expand(text_fold(s.text)) for s in spans]
     p_grams = [bigrams(content_mask(t)) for t in p_texts]
     s_grams = [bigrams(content_mask(t)) for t in s_texts]
-    # Rarity is measured over the review sentences alone: a pledge's scores then do not move
-    # with how many other pledges extraction found (a plan read more finely must not change
-    # the verdict on the same clause).
-    idf = _idf_build([g for g, s in zip(s_grams, spans, strict=True) if s.kind == "sentence"])
+    # Rarity is measured over the review sentences plus the pledges, so it adapts to each pair.
+    idf = _idf_build([g for g, s in zip(s_grams, spans, strict=True) if s.kind == "sentence"] + p_grams)
     # Bigrams the review never uses still count in the pledge's mass (an unmatched specific
     # name is exactly what makes a pledge unaddressed) but need no column: they match nothing.
     max_idf = max(idf.values()) if idf else 1.0
