@@ -284,3 +284,14 @@ def test_provincial_2026_reviews_split_the_year_from_the_five_years(name, year_c
     assert year and not any(s.five_year for s in year)
     assert five and all(s.five_year for s in five)
     assert not any("清醒" in s.text and "看到" in s.text for s in spans)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    ["在看到成绩的同时，我们也清醒认识到", "我们也清醒地看到", "同时也要看到", "成绩固然可喜，问题也不容忽视"],
+)
+def test_each_way_of_turning_to_the_shortcomings_ends_the_evidence(opening):
+    text = f"一、2025年工作回顾\n新建5G基站2.3万个。\n{opening}，账款拖欠问题仍较突出。\n"
+    secs = [SectionSpan("review", "一、2025年工作回顾", 0, len(text), 2025)]
+    texts = [s.text for s in review_spans_split(text, secs, 2025)]
+    assert any("5G基站" in t for t in texts) and not any("账款拖欠" in t for t in texts)

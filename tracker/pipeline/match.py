@@ -58,6 +58,7 @@ _FIVE_YEAR_OPENING = re.compile(
 # ... and these turn to the shortcomings, which report no deliverable done.
 _SHORTCOMINGS_OPENING = re.compile(
     r"清醒(?:地)?(?:认识|看)到|(?:同时|但)(?:也要|也应|我们也|也)?(?:清醒地)?看到|在看到成绩的同时"
+    r"|问题也不容忽视|成绩固然可喜"
 )
 PARAGRAPH_HEAD_CHARS = 60
 # A pledge word used by at most RARE_DF review sentences and RARE_PLAN_DF pledges names one
