@@ -46,13 +46,12 @@ WORDISH = re.compile(r"[\u4e00-\u9fffA-Za-z0-9]")
 MIN_SPAN_CHARS = 4
 # Below this a year's review section is too short to be the review (see review_sections_for).
 MIN_REVIEW_CHARS = 200
-# A paragraph turning back from the plan year to the five years it closes.
-FIVE_YEAR_TURN = re.compile(r"(?m)^[^\n]{0,12}(?:过去五年|五年来|这五年|五年发展|“十[一二三四五六]五”)")
-# Inside one review section that covers the year and the five years it closes
-# (一、2025年和“十四五”时期工作回顾), the head of a paragraph says which it reports: these
-# open the five years (the year's own paragraphs rarely start this way) ...
+# A review that covers the plan year and the five years it closes (一、2025年和“十四五”时期
+# 工作回顾, or a five-year review with 刚刚过去的2025年 inside) says in the head of each
+# paragraph which it reports: these open the five years (the year's own paragraphs rarely
+# start this way) ...
 _FIVE_YEAR_OPENING = re.compile(
-    r"五年来|过去五年|过去的五年|这五年|经过五年|五年间|回望“十[一二三四五六]五”"
+    r"五年来|过去五年|过去的五年|这五年|经过五年|五年间|五年发展|回望“十[一二三四五六]五”"
     r"|“十[一二三四五六]五”(?:时期(?:是|以来|，)|以来|的五年|(?:规划)?(?:顺利|胜利|圆满)收官)"
 )
 # ... and these turn to the shortcomings, which report no deliverable done.
@@ -211,30 +210,18 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def year_part_of(text: str, start: int, end: int, plan_year: int) -> tuple[int, int] | None:
-    """The paragraphs of a five-year review that report the plan year alone.
-
-    A report opening a five-year period reviews the five years, then often the last
-    one (刚刚过去的2025年，…) until it turns back to the five years (过去五年成绩的取得…).
-    """
-    opening = re.compile(rf"(?m)^[\s\u3000]*(?:刚刚过去的|过去的)?{plan_year}年[，,是里]|^[\s\u3000]*(?:过去一年|一年来)")
-    m = opening.search(text, start, end)
-    if not m:
-        return None
-    back = FIVE_YEAR_TURN.search(text, m.end(), end)
-    return m.start(), back.start() if back else end
-
-
-def review_parts(text: str, start: int, end: int, plan_year: int) -> list[tuple[int, int, str]]:
-    """The paragraphs of one year-review section, merged into runs of "year", "five_year"
-    or "shortcomings" by what their heads open with.
+def review_parts(
+    text: str, start: int, end: int, plan_year: int, opens_as: str = "year"
+) -> list[tuple[int, int, str]]:
+    """The paragraphs of one review section, merged into runs of "year", "five_year" or
+    "shortcomings" by what their heads open with; the section starts as ``opens_as``.
 
     A paragraph that opens nothing continues the run before it, so the five-year
     achievements listed after 五年来，我们… stay five-year until 刚刚过去的2025年 turns back.
     """
     year_opening = re.compile(rf"(?:刚刚过去的|过去的)?{plan_year}年(?:[，,是里]|很不平凡)|过去一年|一年来|刚刚过去的一年")
     parts: list[tuple[int, int, str]] = []
-    mode = "year"
+    mode = opens_as
     pos = start
     while pos < end:
         nl = text.find("\n", pos, end)
@@ -254,6 +241,16 @@ def review_parts(text: str, start: int, end: int, plan_year: int) -> list[tuple[
     return parts
 
 
+def year_part_of(text: str, start: int, end: int, plan_year: int) -> tuple[int, int] | None:
+    """The first run of a five-year review that reports the plan year alone.
+
+    A report opening a five-year period reviews the five years, then often the last
+    one (刚刚过去的2025年，…) until it turns back to the five years (过去五年成绩的取得…).
+    """
+    year = [(a, b) for a, b, mode in review_parts(text, start, end, plan_year, opens_as="five_year") if mode == "year"]
+    return year[0] if year else None
+
+
 def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_year: int) -> list[ReviewSpan]:
     """Sentences and the clauses inside them, with offsets into ``review_text``."""
     spans: list[ReviewSpan] = []
@@ -263,8 +260,7 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
         in_five = sec.kind == "five_year_review"
         pos = max(0, sec.start)
         stop = min(len(review_text), sec.end)
-        year_part = year_part_of(review_text, pos, stop, plan_year) if in_five else None
-        parts = [] if in_five else review_parts(review_text, pos, stop, plan_year)
+        parts = review_parts(review_text, pos, stop, plan_year, opens_as="five_year" if in_five else "year")
         five_parts = [(a, b) for a, b, mode in parts if mode == "five_year"]
         skipped = [(a, b) for a, b, mode in parts if mode == "shortcomings"]
         while pos < stop:
@@ -274,10 +270,7 @@ def review_spans_split(review_text: str, sections: Sequence[SectionSpan], plan_y
             if any(a <= s0 < b for a, b in skipped):
                 pos = end + 1
                 continue
-            if in_five:
-                five = not (year_part and year_part[0] <= s0 < year_part[1])
-            else:
-                five = any(a <= s0 < b for a, b in five_parts)
+            five = any(a <= s0 < b for a, b in five_parts)
             if s1 - s0 >= MIN_SPAN_CHARS and (s0, s1) not in seen:
                 seen.add((s0, s1))
                 spans.append(ReviewSpan(review_text[s0:s1], s0, s1, "sentence", n_sent, five))
