@@ -4,7 +4,11 @@ The reading half (extraction of pledges and sections) is bypassed: pledges are t
 gold pledge texts located in the plan, the review section is cut out of the review
 file with the meta headings. Scores follow ../shared/eval/score.py.
 
-    python tools/gold_harness.py [--gold DIR] [--corpus DIR] [--verbose]
+    python tools/gold_harness.py [--gold DIR] [--corpus DIR] [--verbose] [--overlap]
+
+``--overlap`` shows how far word overlap can go: every gold pledge is counted by the
+content words (framing verbs masked) it shares with its gold evidence, or, for a pledge
+the labels call dropped, with the review clause closest to it in words.
 """
 
 from __future__ import annotations
@@ -24,6 +28,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tracker.pipeline.judge import pledges_judge  # noqa: E402
+from tracker.pipeline.match import (  # noqa: E402
+    abbreviations_expand,
+    content_mask,
+    review_spans_split,
+    text_fold,
+)
 from tracker.pipeline.types import PledgeSpan, SectionSpan, Target  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
@@ -133,6 +143,45 @@ def pair_load(meta: dict, gold_dir: Path, corpus: Path):
     return gold, pledges, review, sections
 
 
+def content_words(text: str) -> set[str]:
+    """The words a matcher built on word overlap can see: jieba words of two characters or
+    more once framing verbs (推进, 完善) are masked, abbreviations expanded, figures left out."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    masked = content_mask(abbreviations_expand(text_fold(text)))
+    return {w for w in jieba.lcut(masked) if len(w) >= 2 and not w.isspace() and not FIGURE_WORD.fullmatch(w)}
+
+
+FIGURE_WORD = re.compile(r"[\d.％%]+")
+OVERLAP_CAP = 3
+
+
+def overlap_row(gold: dict, verdict_status: str, clause_words: list[set[str]]) -> tuple[str, str, int]:
+    """(gold addressed or dropped, tracker addressed or dropped, shared content words, capped).
+
+    An addressed pledge shares words with its gold evidence; a dropped one with the review
+    clause nearest to it in words, the clause a word matcher would be tempted by.
+    """
+    words = content_words(gold["pledge"])
+    g = "dropped" if gold["status"] == "dropped" else "addressed"
+    s = "dropped" if verdict_status == "dropped" else "addressed"
+    if g == "addressed":
+        evidence = set().union(*(content_words(e) for e in gold.get("evidence") or []))
+        shared = len(words & evidence)
+    else:
+        shared = max((len(words & c) for c in clause_words), default=0)
+    return g, s, min(shared, OVERLAP_CAP)
+
+
+def overlap_print(table: Counter) -> None:
+    heads = [str(n) for n in range(OVERLAP_CAP)] + [f"{OVERLAP_CAP}+"]
+    print("shared content words      " + "".join(f"{h:>7}" for h in heads))
+    for g, s in (("addressed", "addressed"), ("addressed", "dropped"), ("dropped", "dropped"), ("dropped", "addressed")):
+        cells = "".join(f"{table[(g, s, n)]:>7}" for n in range(OVERLAP_CAP + 1))
+        print(f"gold {g:<9} -> {s:<9}{cells}")
+
+
 def f1(p: float, r: float) -> float:
     return 2 * p * r / (p + r) if p + r else 0.0
 
@@ -163,10 +212,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--gold", default=str(SHARED / "eval" / "dev"))
     ap.add_argument("--corpus", default=str(SHARED / "corpus"))
     ap.add_argument("--verbose", "-v", action="store_true", help="print every disagreement")
+    ap.add_argument("--overlap", action="store_true", help="count pledges by content words shared with evidence")
     a = ap.parse_args(argv)
     gold_dir, corpus = Path(a.gold), Path(a.corpus)
     pooled: Counter = Counter()
     ev = [0, 0]
+    overlap: Counter = Counter()
     for meta_path in sorted(gold_dir.glob("*.meta.json")):
         meta = json.loads(meta_path.read_text("utf8"))
         gold, pledges, review, sections = pair_load(meta, gold_dir, corpus)
@@ -175,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         dt = time.perf_counter() - t0
         conf: Counter = Counter()
         pev = [0, 0]
+        if a.overlap:
+            clauses = [content_words(sp.text) for sp in review_spans_split(review, sections, meta["plan_year"])]
+            overlap.update(overlap_row(g, v.status, clauses) for g, v in zip(gold, verdicts, strict=True))
         for g, v in zip(gold, verdicts, strict=True):
             conf[(g["status"], v.status)] += 1
             if g["status"] != "dropped" and v.status != "dropped":
@@ -202,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         f"OVERALL acc={m['acc']:.3f} macroF1={m['macroF1']:.3f} dropF1={m['dropF1']:.3f} "
         f"fulF1={m['fulF1']:.3f} evid={ev[0] / ev[1] if ev[1] else 0.0:.3f} per={m['per']}"
     )
+    if a.overlap:
+        overlap_print(overlap)
     return 0
 
 
