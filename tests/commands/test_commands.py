@@ -81,6 +81,11 @@ def test_compare_writes_the_contract(tmp_path):
         assert row["target"] is None or {"metric", "value", "unit", "comparator"} <= row["target"].keys()
     targets = [p for p in payload["pledges"] if p["kind"] == "target" and p["target"]]
     assert any(t["target"]["unit"] == "%" for t in targets)
+    # a dropped pledge comes with the review passages nearest to it; an addressed one with none
+    assert all(row["nearest"] == [] for row in payload["pledges"] if row["status"] != "dropped")
+    dropped = [row for row in payload["pledges"] if row["status"] == "dropped"]
+    assert sum(bool(row["nearest"]) for row in dropped) > len(dropped) / 2
+    assert all({"text", "score", "start", "end"} <= n.keys() for row in dropped for n in row["nearest"])
 
 
 def test_compare_without_review_is_pending(tmp_path):

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tracker.pipeline.compare import pair_compare
-from tracker.pipeline.judge import BLANKET_CONFIDENCE, pledges_judge, pledges_pending
+from tracker.pipeline.judge import BLANKET_CONFIDENCE, NEAREST_COUNT, NEAREST_FLOOR, pledges_judge, pledges_pending
 from tracker.pipeline.types import PledgeSpan, SectionSpan, Target
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,6 +85,49 @@ def test_dropped_has_no_evidence_and_plan_of_next_year_is_ignored(verdicts):
     assert verdicts[7].status == "dropped" and verdicts[7].evidence == ()
 
 
+def test_a_dropped_pledge_shows_the_review_passages_nearest_to_it():
+    # 二期 is not the 新院区 the review reports: below the threshold, yet the passage a
+    # curator should read before believing the review is silent.
+    v = pledges_judge([p("省儿童医院二期开工")], REVIEW, sections(), 2025)[0]
+    assert v.status == "dropped" and v.evidence == ()
+    assert v.nearest and v.nearest[0].text == "省儿童医院新院区建成投用"
+    for e in v.nearest:
+        assert REVIEW[e.start : e.end] == e.text
+        assert e.score >= NEAREST_FLOOR
+    scores = [e.score for e in v.nearest]
+    assert scores == sorted(scores, reverse=True) and len(scores) <= NEAREST_COUNT
+
+
+def test_nearest_passages_come_one_per_sentence_and_never_from_the_next_plan():
+    review = (
+        "一、2025年工作回顾\n新建城市公园绿地80个，城市公园绿地面积增加。城市绿道建成500公里。"
+        "城市更新加快推进，城市体检全面开展。城市停车位新增2万个。城市供水管网改造完成。\n"
+        "二、2026年工作安排\n建设城市体育中心。\n"
+    )
+    cut = review.index("二、")
+    secs = [
+        SectionSpan("review", "一、2025年工作回顾", 0, cut, 2025),
+        SectionSpan("plan", "二、2026年工作安排", cut, len(review), 2026),
+    ]
+    v = pledges_judge([p("建设城市体育中心")], review, secs, 2025)[0]
+    assert v.status == "dropped"
+    assert len(v.nearest) == NEAREST_COUNT  # five review sentences share 城市 with it
+    sentences = [review[: e.start].count("。") for e in v.nearest]
+    assert len(sentences) == len(set(sentences))
+    assert all(e.end <= cut for e in v.nearest)
+
+
+def test_addressed_and_pending_verdicts_carry_no_nearest_passages(verdicts):
+    assert all(v.nearest == () for v in verdicts if v.status != "dropped")
+    assert all(v.nearest == () for v in pledges_pending(PLEDGES[:2]))
+
+
+def test_a_passage_sharing_nothing_is_not_shown():
+    v = pledges_judge([p("建成沿江铁路")], REVIEW, sections(), 2025)[0]
+    assert v.status == "dropped"
+    assert all("铁路" in e.text or "建成" in e.text for e in v.nearest)
+
+
 def test_blanket_list_claim_is_low_confidence(verdicts):
     v = verdicts[8]
     assert "民生实事" in v.evidence[0].text
@@ -137,6 +180,13 @@ def test_real_pair_national_2023_against_gold():
     assert by_text["居民消费价格涨幅3%左右"].status == "fulfilled"
     agree = sum(g["status"] == v.status for g, v in zip(gold, out, strict=True)) / len(gold)
     assert agree >= 0.6
+    # Where the labels find an answer the matcher missed, the passages shown beside the
+    # dropped verdict hold it often enough to be worth a curator's look.
+    missed = [(g, v) for g, v in zip(gold, out, strict=True) if g["status"] != "dropped" and v.status == "dropped"]
+    shown = sum(
+        any(any(e in n.text or n.text in e for e in g["evidence"]) for n in v.nearest) for g, v in missed
+    )
+    assert len(missed) >= 10 and shown / len(missed) >= 0.4
 
 
 def test_benchmark_perturbation_keeps_structure_and_years():

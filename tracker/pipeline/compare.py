@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tracker.pipeline.judge import pledges_judge, pledges_pending
 from tracker.pipeline.read import document_read, report_with_plan, report_with_review
-from tracker.pipeline.types import PipelineError, ReadDocument, ReportStructure
+from tracker.pipeline.types import EvidenceSpan, PipelineError, ReadDocument, ReportStructure
 
 
 def _section_dict(section) -> dict:
@@ -71,6 +71,10 @@ def _document_summary(read: ReadDocument, report: ReportStructure | None, year: 
     }
 
 
+def _span_dict(span: EvidenceSpan) -> dict:
+    return {"text": span.text, "score": round(span.score, 2), "start": span.start, "end": span.end}
+
+
 def pair_compare(
     plan_name: str,
     plan_data: bytes,
@@ -103,9 +107,8 @@ def pair_compare(
                 "status": verdict.status,
                 "confidence": round(verdict.confidence, 4),
                 "actual": verdict.actual.as_dict() if verdict.actual else None,
-                "evidence": [
-                    {"text": e.text, "score": round(e.score, 2), "start": e.start, "end": e.end} for e in verdict.evidence
-                ],
+                "evidence": [_span_dict(e) for e in verdict.evidence],
+                "nearest": [_span_dict(e) for e in verdict.nearest],
             }
         )
         rows.append(row)

@@ -127,3 +127,6 @@ class Verdict:
     confidence: float  # 0..1
     evidence: tuple[EvidenceSpan, ...] = ()
     actual: Target | None = None
+    # For a dropped pledge, the review passages closest to it, below the threshold: not
+    # evidence, but where a curator or a reader checks that the review really is silent.
+    nearest: tuple[EvidenceSpan, ...] = ()
