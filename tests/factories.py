@@ -99,3 +99,16 @@ class EvidenceFactory(factory.django.DjangoModelFactory):
     start = factory.Sequence(lambda n: n * 30)
     end = factory.LazyAttribute(lambda o: o.start + len(o.text))
     score = 80.0
+
+
+class NearestPassageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.NearestPassage
+
+    pledge = factory.SubFactory(PledgeFactory)
+    review_document = factory.SubFactory(DocumentFactory, year=2026)
+    text = "杭州西站枢纽加快建设"
+    start = factory.Sequence(lambda n: n * 30)
+    end = factory.LazyAttribute(lambda o: o.start + len(o.text))
+    score = 35.0
+    rank = factory.Sequence(lambda n: n + 1)

@@ -278,3 +278,30 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class NearestPassage(models.Model):
+    """A review passage close to a pledge the machine judged dropped, below the matching threshold.
+
+    Not evidence: it is where a curator (or a reader) checks that the review really is silent,
+    since word matching misses answers written in other words. Machine output only, replaced
+    on every re-run; a curator who finds the answer here adds it as evidence.
+    """
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="nearest_passages")
+    review_document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    score = models.FloatField(default=0.0)
+    rank = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["pledge", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "review_document", "start", "end"], name="nearest_span_per_pledge"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="nearest_span_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

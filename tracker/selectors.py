@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Substr
 
-from tracker.models import Document, Evidence, Jurisdiction, Pledge, ProcessingState, Status, Tracking, Verdict
+from tracker.models import (
+    Document,
+    Evidence,
+    Jurisdiction,
+    NearestPassage,
+    Pledge,
+    ProcessingState,
+    Status,
+    Tracking,
+    Verdict,
+)
 
 STATUS_ORDER = [Status.FULFILLED, Status.PARTIAL, Status.MISSED, Status.DROPPED, Status.PENDING]
 
@@ -136,6 +146,11 @@ _EVIDENCE_FIELDS = (
     "id", "pledge", "review_document", "section", "text", "start", "end", "score", "origin", "curation",
     "curated_at", "version",
 )
+
+
+def pledge_nearest(pledge_id: int) -> QuerySet[NearestPassage]:
+    """The review passages nearest to a pledge the machine judged dropped, closest first."""
+    return NearestPassage.objects.filter(pledge_id=pledge_id).order_by("rank")
 
 
 def pledge_candidates(pledge_id: int) -> QuerySet[Evidence]:

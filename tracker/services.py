@@ -24,6 +24,7 @@ from tracker.models import (
     Evidence,
     EvidenceOrigin,
     Jurisdiction,
+    NearestPassage,
     Pledge,
     ProcessingState,
     Section,
@@ -483,6 +484,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
         )
 
     Evidence.objects.filter(pledge__in=pledges, origin=EvidenceOrigin.MACHINE, curation=Curation.NONE).delete()
+    NearestPassage.objects.filter(pledge__in=pledges).delete()
     if review is None:
         return
     sections = list(review.sections.order_by("start").only("pk", "start", "end"))
@@ -504,6 +506,18 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             )
     # A span a curator already accepted or rejected keeps its curated row.
     Evidence.objects.bulk_create(spans, batch_size=500, ignore_conflicts=True)
+    NearestPassage.objects.bulk_create(
+        [
+            NearestPassage(
+                pledge=pledge, review_document=review, text=span.text, start=span.start, end=span.end,
+                score=round(float(span.score), 2), rank=rank,
+            )
+            for pledge, result in zip(pledges, results, strict=True)
+            for rank, span in enumerate(result.nearest, start=1)
+            if span.end > span.start
+        ],
+        batch_size=500,
+    )
 
 
 def _section_holding(sections: list[Section], offset: int) -> Section | None:

@@ -324,3 +324,43 @@ def test_pledge_page_shows_a_curators_override_and_who_made_it(client, pair):
     assert "状态由编辑设定" in html and "通车见新闻稿" in html
     history = html[html.index('data-testid="history"') :]
     assert history.index("editor-li") < history.index("机器")  # newest first: the override, then the machine verdict
+
+
+def test_a_dropped_pledge_shows_the_nearest_review_passages_apart_from_evidence(client, pair):
+    from tests.factories import NearestPassageFactory
+
+    station = pair.pledges["station"]
+    NearestPassageFactory(pledge=station, text="杭州西站枢纽加快建设", score=38.5, rank=1)
+    NearestPassageFactory(pledge=station, text="综合交通枢纽建设提速", score=20.0, rank=2)
+    html = client.get(reverse("dashboard:pledge", args=[station.pk])).content.decode()
+    review = html[html.index('data-testid="review-side"') : html.index('id="history"')]
+    assert "下一年的回顾没有提及这项承诺" in review  # still dropped: the passages are not evidence
+    nearest = review[review.index('data-testid="nearest"') :]
+    assert "回顾中最接近的原文" in nearest and "不计为证据" in nearest
+    assert "<mark>杭州西站枢纽</mark>加快建设" in nearest
+    assert nearest.index("杭州西站") < nearest.index("综合交通")  # closest first
+    assert "匹配得分 38.5" in nearest
+
+
+def test_nearest_passages_are_in_english_with_the_switch(client, pair):
+    from tests.factories import NearestPassageFactory
+
+    station = pair.pledges["station"]
+    NearestPassageFactory(pledge=station, rank=1)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("dashboard:pledge", args=[station.pk])).content.decode()
+    assert "Closest passages in the review" in html and "not counted as evidence" in html
+
+
+def test_nearest_passages_go_once_a_curator_decides_or_when_there_are_none(client, pair):
+    from tests.factories import NearestPassageFactory
+
+    station, housing = pair.pledges["station"], pair.pledges["housing"]
+    NearestPassageFactory(pledge=station, rank=1)
+    html = client.get(reverse("dashboard:pledge", args=[housing.pk])).content.decode()
+    assert 'data-testid="nearest"' not in html  # dropped, but nothing near it
+    verdict = station.verdict
+    verdict.override_status, verdict.status, verdict.override_reason = "fulfilled", "fulfilled", "通车见新闻稿"
+    verdict.save()
+    html = client.get(reverse("dashboard:pledge", args=[station.pk])).content.decode()
+    assert 'data-testid="nearest"' not in html

@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import UserFactory
 from tracker import selectors, services
-from tracker.models import Evidence, EvidenceOrigin, Level, Status, Tracking, Verdict
+from tracker.models import Evidence, EvidenceOrigin, Level, NearestPassage, Status, Tracking, Verdict
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +41,13 @@ def test_rerun_is_idempotent(national_pair):
     before = (
         list(Verdict.objects.order_by("pk").values_list("pk", "status", "version")),
         sorted(Evidence.objects.values_list("pledge_id", "start", "end")),
+        sorted(NearestPassage.objects.values_list("pledge_id", "rank", "start", "end")),
     )
     services.pair_track(plan.pk)
     after = (
         list(Verdict.objects.order_by("pk").values_list("pk", "status", "version")),
         sorted(Evidence.objects.values_list("pledge_id", "start", "end")),
+        sorted(NearestPassage.objects.values_list("pledge_id", "rank", "start", "end")),
     )
     assert before == after
     # One tracking row per plan document and year, however often it runs (the 2024 report,
@@ -197,3 +199,45 @@ def test_pledge_curate_applies_all_decisions_or_none(national_pair):
     assert Evidence.objects.get(pk=evidence.pk).curation == "rejected"
     assert Evidence.objects.get(pk=other.pk).curation == ""  # another pledge's span is not curated from here
     assert Verdict.objects.get(pk=verdict.pk).status == "missed"
+
+
+def test_a_dropped_verdict_keeps_the_review_passages_nearest_to_its_pledge(national_pair):
+    plan, review = national_pair
+    services.pair_track(plan.pk)
+    passages = list(NearestPassage.objects.filter(pledge__document=plan))
+    verdicts = Verdict.objects.filter(pledge__document=plan, machine_status=Status.DROPPED)
+    dropped = set(verdicts.values_list("pledge_id", flat=True))
+    assert passages and {n.pledge_id for n in passages} <= dropped
+    assert len({n.pledge_id for n in passages}) > len(dropped) / 2
+    for n in passages:
+        assert n.review_document_id == review.pk
+        assert review.text[n.start : n.end] == n.text
+    by_pledge: dict[int, list[NearestPassage]] = {}
+    for n in passages:
+        by_pledge.setdefault(n.pledge_id, []).append(n)
+    for rows in by_pledge.values():
+        rows.sort(key=lambda n: n.rank)
+        assert [n.rank for n in rows] == list(range(1, len(rows) + 1))
+        assert [n.score for n in rows] == sorted((n.score for n in rows), reverse=True)
+
+
+def test_a_nearest_passage_a_curator_adds_as_evidence_survives_reruns(national_pair):
+    plan, _ = national_pair
+    services.pair_track(plan.pk)
+    curator = UserFactory()
+    near = NearestPassage.objects.filter(pledge__document=plan, rank=1).first()
+    added = services.evidence_add(pledge_id=near.pledge_id, start=near.start, end=near.end, user=curator)
+    assert added.text == near.text and added.origin == EvidenceOrigin.CURATOR
+
+    services.pair_track(plan.pk)
+
+    assert Evidence.objects.filter(pk=added.pk, curation="accepted").exists()
+    assert NearestPassage.objects.filter(pledge_id=near.pledge_id, start=near.start, end=near.end).count() == 1
+
+
+def test_a_plan_without_its_review_has_no_nearest_passages(national, sample_bytes):
+    plan = services.document_ingest(
+        filename="national-2025.txt", data=sample_bytes("national-2025.txt"), jurisdiction=national, year=2025
+    )
+    services.pair_track(plan.pk)
+    assert not NearestPassage.objects.filter(pledge__document=plan).exists()
