@@ -265,6 +265,15 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             }
             for c in candidates
         ]
+        spans = {(c.review_document_id, c.start, c.end) for c in candidates if c.curation != "rejected"}
+        nearest = [
+            {
+                "passage": n,
+                "html": mark_safe(highlight_html(n.text, pledge.text)),  # highlight_html escapes the text
+                "added": (n.review_document_id, n.start, n.end) in spans,
+            }
+            for n in selectors.pledge_nearest(pledge.pk)
+        ]
         queue = selectors.review_queue().values_list("pk", flat=True)
         next_id = next((pk for pk in queue.filter(verdict__confidence__gte=verdict.confidence).exclude(pk=pledge.pk)[:1]),
                        None) if verdict else None
@@ -279,6 +288,7 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             "verdict": verdict,
             "pledge_html": mark_safe(highlight_html(pledge.text, words)),  # highlight_html escapes the text
             "rows": rows,
+            "nearest": nearest,
             "statuses": Status.choices,
             "history": selectors.verdict_history(verdict.pk)[:30] if verdict else [],
             "next_url": reverse("admin:tracker_pledge_curate", args=[next_id]) if next_id else None,

@@ -134,10 +134,18 @@ def pledge_api_detail(pledge_id: int) -> Pledge:
         .only(*_EVIDENCE_FIELDS, "review_document__offset_map", "review_document__year", "review_document__jurisdiction_id")
         .order_by("-score", "start")
     )
+    nearest = (
+        NearestPassage.objects.select_related("review_document")
+        .only("pledge", "review_document", "text", "start", "end", "score", "rank", "review_document__offset_map")
+        .order_by("rank")
+    )
     return (
         Pledge.objects.select_related("verdict", "section", "document__jurisdiction")
         .defer("document__original_file", "document__original_text", "document__text")
-        .prefetch_related(Prefetch("evidence", queryset=evidence, to_attr="visible_evidence"))
+        .prefetch_related(
+            Prefetch("evidence", queryset=evidence, to_attr="visible_evidence"),
+            Prefetch("nearest_passages", queryset=nearest, to_attr="nearest"),
+        )
         .get(pk=pledge_id)
     )
 

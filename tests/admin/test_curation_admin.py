@@ -163,3 +163,31 @@ def test_a_span_of_another_pledge_cannot_be_curated_from_this_screen(staff_curat
         f"evidence_{world.gdp_evidence.pk}": "reject", f"evidence_version_{world.gdp_evidence.pk}": 1,
     })
     assert models.Evidence.objects.get(pk=world.gdp_evidence.pk).curation == ""
+
+
+def test_a_dropped_pledge_shows_its_nearest_passages_and_one_click_makes_one_evidence(staff_curator, world):
+    from tests.factories import NearestPassageFactory
+
+    start = world.review.text.index("新建高标准农田2.1万亩")
+    near = NearestPassageFactory(
+        pledge=world.farmland, review_document=world.review, text="新建高标准农田2.1万亩", start=start,
+        end=start + len("新建高标准农田2.1万亩"), score=39.0, rank=1,
+    )
+    html = staff_curator.get(curate_url(world.farmland)).content.decode()
+    panel = html[html.index('id="nearest"') :]
+    assert "Nearest review passages (1)" in panel
+    assert "<mark>新建高标准农田2</mark>.1<mark>万亩</mark>" in panel
+    assert f'name="start" value="{near.start}"' in panel and f'name="end" value="{near.end}"' in panel
+
+    staff_curator.post(curate_url(world.farmland), {
+        "action": "add", "start": near.start, "end": near.end, "review_document": world.review.pk,
+    })
+    added = models.Evidence.objects.get(pledge=world.farmland)
+    assert (added.text, added.origin, added.curation) == ("新建高标准农田2.1万亩", "curator", "accepted")
+    panel = staff_curator.get(curate_url(world.farmland)).content.decode()
+    panel = panel[panel.index('id="nearest"') :]
+    assert "added as evidence" in panel and "Add as evidence" not in panel
+
+
+def test_an_addressed_pledge_has_no_nearest_panel(staff_curator, world):
+    assert 'id="nearest"' not in staff_curator.get(curate_url(world.gdp)).content.decode()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests import factories as f
 from tracker import models
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +189,21 @@ def test_fast_list_rows_are_exactly_the_documented_serializer_rows(anon, world):
     assert listed == [dict(row) for row in expected]
     assert {row["id"]: row["overridden"] for row in listed}[world.station.pk] is True
     assert {row["id"]: row["status"] for row in listed}[world.farmland.pk] == "pending"
+
+
+def test_pledge_detail_lists_the_nearest_passages_of_a_dropped_pledge_apart_from_evidence(anon, world):
+    start = world.review.text.index("新建高标准农田2.1万亩")
+    f.NearestPassageFactory(
+        pledge=world.farmland, review_document=world.review, text="新建高标准农田2.1万亩", start=start,
+        end=start + len("新建高标准农田2.1万亩"), score=39.0, rank=1,
+    )
+    body = anon.get(f"/api/pledges/{world.farmland.pk}/").json()
+    assert body["evidence"] == []
+    [near] = body["nearest"]
+    assert (near["rank"], near["text"], near["score"]) == (1, "新建高标准农田2.1万亩", 39.0)
+    assert near["review_document"] == world.review.pk
+    # the review's original text has 7 characters of site furniture before the report
+    assert (near["original_start"], near["original_end"]) == (near["start"] + 7, near["end"] + 7)
+    assert anon.get(f"/api/pledges/{world.gdp.pk}/").json()["nearest"] == []
+    # a nearest passage is not evidence: the evidence list does not hold it
+    assert all(e["text"] != "新建高标准农田2.1万亩" for e in anon.get("/api/evidence/").json()["results"])

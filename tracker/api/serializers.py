@@ -17,6 +17,7 @@ from tracker.models import (
     Evidence,
     Jurisdiction,
     Level,
+    NearestPassage,
     Pledge,
     Section,
     Status,
@@ -186,6 +187,24 @@ class EvidenceSerializer(serializers.ModelSerializer):
         return offset_to_original(evidence.review_document.offset_map or [], evidence.end)
 
 
+class NearestPassageSerializer(serializers.ModelSerializer):
+    """A review passage close to a pledge judged dropped, below the matching threshold: not evidence."""
+
+    original_start = serializers.SerializerMethodField()
+    original_end = serializers.SerializerMethodField()
+
+    class Meta:
+        model = NearestPassage
+        fields = ["rank", "review_document", "text", "start", "end", "original_start", "original_end", "score"]
+        read_only_fields = fields
+
+    def get_original_start(self, passage: NearestPassage) -> int:
+        return offset_to_original(passage.review_document.offset_map or [], passage.start)
+
+    def get_original_end(self, passage: NearestPassage) -> int:
+        return offset_to_original(passage.review_document.offset_map or [], passage.end)
+
+
 class EvidenceListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Evidence
@@ -243,6 +262,11 @@ class PledgeDetailSerializer(serializers.ModelSerializer):
     original_end = serializers.SerializerMethodField()
     verdict = serializers.SerializerMethodField()
     evidence = EvidenceSerializer(source="visible_evidence", many=True, read_only=True)
+    nearest = NearestPassageSerializer(
+        many=True, read_only=True,
+        help_text="For a pledge the machine judged dropped: the review passages closest to it, closest first, "
+        "below the matching threshold and so not evidence. Empty otherwise.",
+    )
     target_comparator = serializers.ChoiceField(choices=Comparator.choices, allow_blank=True, read_only=True)
     history = serializers.SerializerMethodField()
 
@@ -251,7 +275,7 @@ class PledgeDetailSerializer(serializers.ModelSerializer):
         fields = [
             "id", "jurisdiction", "document", "plan_year", "section", "section_path", "kind", "text", "start", "end",
             "original_start", "original_end", "target_metric", "target_value", "target_value_max", "target_unit",
-            "target_comparator", "target_direction", "verdict", "evidence", "history",
+            "target_comparator", "target_direction", "verdict", "evidence", "nearest", "history",
         ]
         read_only_fields = fields
 
