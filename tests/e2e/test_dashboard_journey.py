@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM, REPO
+from tracker.models import NearestPassage
 
 ARTIFACTS = REPO / "artifacts" / "e2e"
 CHROMIUM_ARGS = [
@@ -46,10 +47,15 @@ def zhejiang(transactional_db, corpus: Path) -> dict:
     services.pair_track(plan.pk, 2025)
     card = selectors.scorecard(jurisdiction.pk, 2025)
     assert card.counts[Status.DROPPED] > 0, "the pair should have dropped pledges to follow"
+    nearest: dict[int, list[str]] = {}
+    for pledge_id, text in NearestPassage.objects.filter(pledge__document=plan).order_by("rank").values_list("pledge", "text"):
+        nearest.setdefault(pledge_id, []).append(text)
+    assert len(nearest) > card.counts[Status.DROPPED] / 2, "most dropped pledges should come with nearest passages"
     return {
         "jurisdiction_id": jurisdiction.pk,
         "counts": [card.counts[s] for s in selectors.STATUS_ORDER],
         "dropped": card.counts[Status.DROPPED],
+        "nearest": nearest,  # read here: the ORM refuses to run inside Playwright's event loop
     }
 
 
@@ -87,6 +93,14 @@ def test_journalist_follows_a_dropped_pledge(live_server, zhejiang):
         assert page.locator("[data-testid=verdict]").inner_text() == "未再提及"
         assert dropped_text in page.locator("[data-testid=plan-side] .pledge-text").inner_text()
         assert "下一年的回顾没有提及这项承诺" in page.locator("[data-testid=review-side]").inner_text()
+        # Beside the silence, the review passages that come closest, for the reader to check.
+        pledge_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
+        nearest = zhejiang["nearest"].get(pledge_id, [])
+        shown = page.locator("[data-testid=nearest] blockquote")
+        assert shown.count() == len(nearest)
+        if nearest:
+            assert "回顾中最接近的原文" in page.locator("[data-testid=nearest] h3").inner_text()
+            assert shown.first.inner_text().startswith(nearest[0])
         page.screenshot(path=str(ARTIFACTS / "02-dropped-pledge-zh.png"), full_page=True)
 
         # A fulfilled pledge shows the words it shares with its evidence highlighted on both sides.
