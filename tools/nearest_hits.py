@@ -76,9 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     missed = total["missed_answers"]
     cumulative = 0
     print(f"pledges the labels call addressed and the tracker drops: {missed}")
-    for rank in range(1, max((int(k.rsplit("_", 1)[1]) for k in total if k.startswith("hit_at_")), default=0) + 1):
+    deepest = max((int(k.rsplit("_", 1)[1]) for k in total if k.startswith("hit_at_")), default=0)
+    for rank in range(1, deepest + 1):
         cumulative += total[f"hit_at_{rank}"]
-        print(f"  answer among the first {rank} nearest passages: {cumulative} ({cumulative / missed:.0%})" if missed else "")
+        print(f"  answer among the first {rank} nearest passages: {cumulative} ({cumulative / missed:.0%})")
     if total["dropped"]:
         print(f"truly dropped pledges shown with passages: {total['dropped_with_passages']} of {total['dropped']}")
     return 0
