@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import jieba
 from rapidfuzz import fuzz
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,18 +144,16 @@ def pair_load(meta: dict, gold_dir: Path, corpus: Path):
     return gold, pledges, review, sections
 
 
+FIGURE_WORD = re.compile(r"[\d.％%]+")
+OVERLAP_CAP = 3
+
+
 def content_words(text: str) -> set[str]:
     """The words a matcher built on word overlap can see: jieba words of two characters or
     more once framing verbs (推进, 完善) are masked, abbreviations expanded, figures left out."""
-    import jieba
-
     jieba.setLogLevel(60)
     masked = content_mask(abbreviations_expand(text_fold(text)))
     return {w for w in jieba.lcut(masked) if len(w) >= 2 and not w.isspace() and not FIGURE_WORD.fullmatch(w)}
-
-
-FIGURE_WORD = re.compile(r"[\d.％%]+")
-OVERLAP_CAP = 3
 
 
 def overlap_row(gold: dict, verdict_status: str, clause_words: list[set[str]]) -> tuple[str, str, int]:

@@ -161,6 +161,15 @@ def pledge_nearest(pledge_id: int) -> QuerySet[NearestPassage]:
     return NearestPassage.objects.filter(pledge_id=pledge_id).order_by("rank")
 
 
+def pledge_nearest_for_reader(pledge: Pledge, evidence: list[Evidence]) -> list[NearestPassage]:
+    """The nearest passages a reader sees: only while the pledge stands as dropped with no
+    evidence. Once a curator gives it another status or evidence they have done their job."""
+    verdict = getattr(pledge, "verdict", None)
+    if verdict is None or verdict.status != Status.DROPPED or evidence:
+        return []
+    return list(pledge_nearest(pledge.pk))
+
+
 def pledge_candidates(pledge_id: int) -> QuerySet[Evidence]:
     """Every span a curator should see for a pledge, rejected ones included."""
     return (

@@ -166,11 +166,22 @@ class PledgeRowSerializer(serializers.BaseSerializer):
         return out
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
-    """A review span; start/end index the review document's cleaned text, original_* its original text."""
+class ReviewSpanOffsets(serializers.Serializer):
+    """original_start/original_end of a span of a review: its start/end mapped from the cleaned
+    text to the text as decoded from the file, through the review's offset map."""
 
     original_start = serializers.SerializerMethodField()
     original_end = serializers.SerializerMethodField()
+
+    def get_original_start(self, span: Evidence | NearestPassage) -> int:
+        return offset_to_original(span.review_document.offset_map or [], span.start)
+
+    def get_original_end(self, span: Evidence | NearestPassage) -> int:
+        return offset_to_original(span.review_document.offset_map or [], span.end)
+
+
+class EvidenceSerializer(ReviewSpanOffsets, serializers.ModelSerializer):
+    """A review span; start/end index the review document's cleaned text, original_* its original text."""
 
     class Meta:
         model = Evidence
@@ -180,29 +191,14 @@ class EvidenceSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_original_start(self, evidence: Evidence) -> int:
-        return offset_to_original(evidence.review_document.offset_map or [], evidence.start)
 
-    def get_original_end(self, evidence: Evidence) -> int:
-        return offset_to_original(evidence.review_document.offset_map or [], evidence.end)
-
-
-class NearestPassageSerializer(serializers.ModelSerializer):
+class NearestPassageSerializer(ReviewSpanOffsets, serializers.ModelSerializer):
     """A review passage close to a pledge judged dropped, below the matching threshold: not evidence."""
-
-    original_start = serializers.SerializerMethodField()
-    original_end = serializers.SerializerMethodField()
 
     class Meta:
         model = NearestPassage
         fields = ["rank", "review_document", "text", "start", "end", "original_start", "original_end", "score"]
         read_only_fields = fields
-
-    def get_original_start(self, passage: NearestPassage) -> int:
-        return offset_to_original(passage.review_document.offset_map or [], passage.start)
-
-    def get_original_end(self, passage: NearestPassage) -> int:
-        return offset_to_original(passage.review_document.offset_map or [], passage.end)
 
 
 class EvidenceListSerializer(serializers.ModelSerializer):

@@ -177,16 +177,12 @@ def pledge(request: HttpRequest, pledge_id: int) -> HttpResponse:
     except Pledge.DoesNotExist as exc:
         raise Http404("no such pledge") from exc
     evidence = list(selectors.pledge_evidence(item))
-    verdict = getattr(item, "verdict", None)
-    # Shown only while the pledge stands as dropped: once a curator decides otherwise the
-    # passages have done their job.
-    dropped = verdict is not None and verdict.status == Status.DROPPED
     before, after = selectors.pledge_context(item)
     context = {
         "pledge": item,
-        "verdict": verdict,
+        "verdict": getattr(item, "verdict", None),
         "evidence": evidence,
-        "nearest": list(selectors.pledge_nearest(item.pk)) if dropped and not evidence else [],
+        "nearest": selectors.pledge_nearest_for_reader(item, evidence),
         "evidence_texts": [e.text for e in evidence],
         "context_before": before,
         "context_after": after,
