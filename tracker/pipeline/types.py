@@ -59,6 +59,9 @@ class PledgeSpan:
     section_path: str  # headings from the plan section down, joined by " / "
     section_start: int  # start of the SectionSpan holding the pledge
     target: Target | None = None
+    # False for a general commitment (a direction of work with no deliverable): listed, never
+    # counted on a scorecard. Decided by the learned model of pipeline/checkable.py.
+    scored: bool = True
 
 
 @dataclass
