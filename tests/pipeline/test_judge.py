@@ -329,3 +329,21 @@ def test_a_livelihood_blanket_claim_does_not_fulfil_the_whole_plan(corpus, provi
     # the dev pairs and the other provinces: 15-45% fulfilled; before the fix 88-98%
     assert fulfilled / len(rows) < 0.5
     assert blanket < 30
+
+
+@pytest.mark.parametrize(
+    ("pledge", "target", "review", "value"),
+    [
+        # The plan names the growth 增速 (or counts 数量), the review writes 增长: the same figure.
+        ("国内生产总值增长5%左右", Target("国内生产总值增速", 5, "%", "about"),
+         "国内生产总值达到134.9万亿元、增长5%，增速居世界主要经济体前列。", 5.0),
+        ("全省经营主体数量增长5%", Target("全省经营主体数量增速", 5, "%", "exact"),
+         "全省经营主体达1163.7万户、增长6.3%。", 6.3),
+    ],
+)
+def test_a_fulfilled_target_keeps_the_figure_its_evidence_reports(pledge, target, review, value):
+    text = "一、2025年工作回顾\n" + review + "\n"
+    review_sections = [SectionSpan("review", "一、2025年工作回顾", 0, len(text), 2025)]
+    v = pledges_judge([p(pledge, "target", target=target)], text, review_sections, 2025)[0]
+    assert v.status == "fulfilled"
+    assert v.actual is not None and v.actual.value == value and v.actual.unit == "%"

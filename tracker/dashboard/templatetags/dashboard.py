@@ -7,6 +7,7 @@ from django.utils.safestring import SafeString
 
 from tracker.dashboard import highlight as highlighting
 from tracker.dashboard.labels import COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+from tracker.figures import figure_parts, number_text
 from tracker.models import Pledge, Status
 
 register = template.Library()
@@ -42,9 +43,7 @@ def pct(share: float | None) -> str:
 
 
 def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return f"{value:g}"
+    return "" if value is None else number_text(value)
 
 
 def figure_display(metric: str, value: float | None, value_max: float | None, unit: str | None, comparator: str) -> str:
@@ -65,14 +64,20 @@ def target_display(pledge: Pledge) -> str:
     )
 
 
-@register.filter
-def actual_display(pledge: Pledge) -> str:
-    """The figure the review reported, as the verdict stored it."""
+def actual_parts(pledge: Pledge) -> tuple[str, str]:
+    """(number, unit) of the figure the review reported, written as the report writes it
+    (1256万人, not 1.256e+07人) and with the target's multiplier when they share a unit."""
     verdict = getattr(pledge, "verdict", None)
     actual = verdict.machine_actual if verdict else None
     if not actual or actual.get("value") is None:
-        return ""
-    return f"{_number(actual.get('value'))}{actual.get('unit') or ''}"
+        return "", ""
+    return figure_parts(actual["value"], actual.get("unit"), pledge.target_unit)
+
+
+@register.filter
+def actual_display(pledge: Pledge) -> str:
+    """The figure the review reported, e.g. 1256万人."""
+    return "".join(actual_parts(pledge))
 
 
 @register.filter
