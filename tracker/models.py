@@ -82,6 +82,8 @@ class Document(models.Model):
     year = models.PositiveSmallIntegerField(help_text="The year the report was delivered.")
     title = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
+    # The day the report was read to the congress, when known; `year` alone is always known.
+    delivered_on = models.DateField(null=True, blank=True)
     filename = models.CharField(max_length=255)
     # Kept in the database, not on a local disk, so a worker on another machine can read it.
     original_file = models.BinaryField(editable=False)

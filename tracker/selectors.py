@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce, Substr
+from django.db.models import Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models.functions import Coalesce, Length, Replace, Substr
 
 from tracker.models import (
     Document,
@@ -226,24 +227,16 @@ def scorecard_pledges(
     jurisdiction_id: int,
     plan_year: int,
     *,
-    status: str | None = None,
-    kind: str | None = None,
-    section_id: int | None = None,
-    query: str | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+    **filters,
 ) -> QuerySet[Pledge]:
-    """The pledges behind one scorecard, filtered, in document order."""
+    """The pledges behind one scorecard, filtered (see pledges_filter), in document order unless sorted."""
     pledges = _without_document_bodies(pledge_queryset()).filter(
         document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
     )
-    if status:
-        pledges = pledges.filter(_status_q(status))
-    if kind:
-        pledges = pledges.filter(kind=kind)
-    if section_id:
-        pledges = pledges.filter(section_id=section_id)
-    if query:
-        pledges = pledges.filter(text__icontains=query)
-    return pledges.order_by("document_id", "start")
+    pledges = pledges_filter(pledges, **filters).order_by("document_id", "start")
+    return pledges_sort(pledges, sort, descending)
 
 
 def scorecard_targets(jurisdiction_id: int, plan_year: int) -> QuerySet[Pledge]:
@@ -308,19 +301,23 @@ def dashboard_governments() -> list[dict]:
 
 
 def pledge_search(
-    query: str, *, jurisdiction_id: int | None = None, plan_year: int | None = None, status: str | None = None
+    query: str,
+    *,
+    jurisdiction_id: int | None = None,
+    plan_year: int | None = None,
+    sort: str | None = None,
+    descending: bool = False,
+    **filters,
 ) -> QuerySet[Pledge]:
-    """Pledges whose text contains the query, newest plan year first."""
-    pledges = _without_document_bodies(pledge_queryset()).filter(
-        document__near_duplicate_of__isnull=True, text__icontains=query
-    )
+    """Pledges whose text, or the review text of their evidence, contains the query; newest plan year first."""
+    pledges = _without_document_bodies(pledge_queryset()).filter(document__near_duplicate_of__isnull=True)
     if jurisdiction_id:
         pledges = pledges.filter(document__jurisdiction_id=jurisdiction_id)
     if plan_year:
         pledges = pledges.filter(plan_year=plan_year)
-    if status:
-        pledges = pledges.filter(_status_q(status))
-    return pledges.order_by("-plan_year", "document__jurisdiction__name", "document_id", "start")
+    pledges = pledges_filter(pledges, query=query, **filters)
+    pledges = pledges.order_by("-plan_year", "document__jurisdiction__name", "document_id", "start")
+    return pledges_sort(pledges, sort, descending)
 
 
 def pledge_page_detail(pledge_id: int) -> Pledge:
@@ -445,3 +442,256 @@ def scorecard_comparison_with_parents(plan_year: int, level: str | None = None) 
     rows = scorecard_comparison(plan_year, level=level)
     prefetch_related_objects([jurisdiction for jurisdiction, _ in rows], "parent")
     return rows
+
+
+# --- finding things on the dashboard (issue 13) ---------------------------------------
+
+# Confidence bands a reader filters by; the cut-offs follow the calibration in the README
+# (below 0.5 a verdict is close to a coin toss, from 0.8 it is right nine times in ten).
+CONFIDENCE_BANDS = {"low": (0.0, 0.5), "medium": (0.5, 0.8), "high": (0.8, 1.0)}
+# Sortable columns of the pledge tables; document order is the default and breaks ties.
+PLEDGE_SORTS = {
+    "text": "text",
+    "kind": "kind",
+    "status": "verdict__status",
+    "confidence": "verdict__confidence",
+    "part": "section_path",
+    "year": "plan_year",
+}
+PART_SEPARATOR = " / "
+
+
+def section_part(section_path: str) -> str:
+    """The plan sub-section a pledge sits in: its path down to the second heading level
+    (二、… / （三）…), so pledges under 1. and ① of one （三） count together."""
+    return PART_SEPARATOR.join(section_path.split(PART_SEPARATOR)[:2])
+
+
+def part_label(part: str) -> str:
+    return part.rsplit(PART_SEPARATOR, 1)[-1]
+
+
+def _checked_q() -> Q:
+    # A person has checked a verdict when they confirmed it, overrode it, or curated its evidence.
+    return Q(verdict__override_status__gt="") | Q(verdict__confirmed_at__isnull=False)
+
+
+def pledges_filter(
+    pledges: QuerySet[Pledge],
+    *,
+    status: str | None = None,
+    kind: str | None = None,
+    section_id: int | None = None,
+    part: str | None = None,
+    query: str | None = None,
+    band: str | None = None,
+    confidence_min: float | None = None,
+    confidence_max: float | None = None,
+    checked: str | None = None,
+) -> QuerySet[Pledge]:
+    """The dashboard's pledge filters, shared by every list and its CSV so they always agree.
+
+    `query` matches the pledge's words or the review text of its visible evidence.
+    """
+    if status:
+        pledges = pledges.filter(_status_q(status))
+    if kind:
+        pledges = pledges.filter(kind=kind)
+    if section_id:
+        pledges = pledges.filter(section_id=section_id)
+    if part:
+        pledges = pledges.filter(Q(section_path=part) | Q(section_path__startswith=part + PART_SEPARATOR))
+    if query:
+        pledges = pledges_matching_text(pledges, query)
+    if band in CONFIDENCE_BANDS:
+        low, high = CONFIDENCE_BANDS[band]
+        pledges = pledges.filter(verdict__confidence__gte=low)
+        if high < 1.0:
+            pledges = pledges.filter(verdict__confidence__lt=high)
+    if confidence_min is not None:
+        pledges = pledges.filter(verdict__confidence__gte=confidence_min)
+    if confidence_max is not None:
+        pledges = pledges.filter(verdict__confidence__lte=confidence_max)
+    if checked == "yes":
+        pledges = pledges.filter(_checked_q())
+    elif checked == "no":
+        pledges = pledges.exclude(_checked_q())
+    return pledges
+
+
+def pledges_sort(pledges: QuerySet[Pledge], sort: str | None, descending: bool = False) -> QuerySet[Pledge]:
+    """Order a pledge list by one column; ties (and no sort) keep document order, so a cited table is stable."""
+    tie = ("-plan_year", "document_id", "start")
+    column = PLEDGE_SORTS.get(sort or "")
+    if column is None:
+        return pledges
+    expression = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_first=True)
+    return pledges.order_by(expression, *tie)
+
+
+def _band_of(confidence: float | None) -> str:
+    for name, (low, high) in CONFIDENCE_BANDS.items():
+        if confidence is not None and low <= confidence and (confidence < high or high >= 1.0):
+            return name
+    return "low"
+
+
+def pledge_facets(pledges: QuerySet[Pledge]) -> dict[str, list[tuple[str, int]]]:
+    """Counts of a filtered pledge list by status, kind, plan sub-section, confidence band and
+    whether a person checked the verdict: what a reader can narrow the list to next."""
+    rows = (
+        pledges.order_by()
+        .values(
+            "kind", "section_path", "verdict__status", "verdict__confidence",
+            "verdict__override_status", "verdict__confirmed_at",
+        )
+        .annotate(n=Count("pk"))
+    )
+    status: dict[str, int] = {}
+    kind: dict[str, int] = {}
+    part: dict[str, int] = {}
+    band: dict[str, int] = {}
+    checked: dict[str, int] = {}
+    for row in rows:
+        n = row["n"]
+        value = row["verdict__status"] or Status.PENDING
+        status[value] = status.get(value, 0) + n
+        kind[row["kind"]] = kind.get(row["kind"], 0) + n
+        key = section_part(row["section_path"])
+        part[key] = part.get(key, 0) + n
+        b = _band_of(row["verdict__confidence"])
+        band[b] = band.get(b, 0) + n
+        human = "yes" if (row["verdict__override_status"] or row["verdict__confirmed_at"]) else "no"
+        checked[human] = checked.get(human, 0) + n
+    return {
+        "status": [(s.value, status[s.value]) for s in STATUS_ORDER if status.get(s.value)],
+        "kind": sorted(kind.items(), key=lambda item: -item[1]),
+        "part": sorted(part.items()),
+        "band": [(name, band[name]) for name in CONFIDENCE_BANDS if band.get(name)],
+        "checked": [(name, checked[name]) for name in ("yes", "no") if checked.get(name)],
+    }
+
+
+@dataclass
+class PartScorecard:
+    part: str
+    label: str
+    scorecard: Scorecard
+
+
+def scorecard_parts(jurisdiction_id: int, plan_year: int) -> list[PartScorecard]:
+    """The scorecard per plan sub-section （一）…（十）, in the order the plan gives them."""
+    rows = (
+        _pledges_of(jurisdiction_id, plan_year)
+        .order_by()
+        .values("section_path", status=F("verdict__status"))
+        .annotate(n=Count("pk"), first=Min("start"))
+    )
+    grouped: dict[str, list] = {}
+    first: dict[str, int] = {}
+    for row in rows:
+        key = section_part(row["section_path"])
+        grouped.setdefault(key, []).append(row)
+        first[key] = min(first.get(key, row["first"]), row["first"])
+    return [
+        PartScorecard(part=key, label=part_label(key) or key, scorecard=_scorecard_from_rows(grouped[key]))
+        for key in sorted(grouped, key=lambda k: first[k])
+    ]
+
+
+def government_years(jurisdiction_id: int) -> list[dict]:
+    """Every plan year of one government with its scorecard, newest first, and whether the
+    next year's review was in (a pending year is not a result)."""
+    rows = (
+        Pledge.objects.filter(document__jurisdiction_id=jurisdiction_id, document__near_duplicate_of__isnull=True)
+        .order_by()
+        .values("plan_year", status=F("verdict__status"))
+        .annotate(n=Count("pk"))
+    )
+    by_year: dict[int, list] = {}
+    for row in rows:
+        by_year.setdefault(row["plan_year"], []).append(row)
+    years = []
+    for year in sorted(by_year, reverse=True):
+        card = _scorecard_from_rows(by_year[year])
+        years.append({"plan_year": year, "scorecard": card, "judged": card.counts.get(Status.PENDING, 0) < card.total})
+    return years
+
+
+def comparison_default_year() -> int | None:
+    """The latest plan year with at least two governments judged against a review.
+
+    A year where one government is still pending compares nothing; with fewer than two
+    judged governments anywhere, the latest judged year, then the latest year.
+    """
+    rows = (
+        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        .exclude(_status_q(Status.PENDING))
+        .order_by()
+        .values("plan_year")
+        .annotate(governments=Count("document__jurisdiction", distinct=True))
+    )
+    judged = {row["plan_year"]: row["governments"] for row in rows}
+    compared = [year for year, n in judged.items() if n >= 2]
+    if compared:
+        return max(compared)
+    if judged:
+        return max(judged)
+    years = comparison_years()
+    return years[0] if years else None
+
+
+def data_as_of(jurisdiction_id: int | None = None) -> datetime | None:
+    """When the verdicts shown were last written (machine run or curation): the charts' 'data as of'."""
+    verdicts = Verdict.objects.all()
+    if jurisdiction_id is not None:
+        verdicts = verdicts.filter(pledge__document__jurisdiction_id=jurisdiction_id)
+    return verdicts.aggregate(latest=Max("updated_at"))["latest"]
+
+
+def pledges_with_export_fields(pledges: QuerySet[Pledge]) -> QuerySet[Pledge]:
+    """A pledge list with the evidence a reader sees, for the CSV's evidence column (one extra query per chunk)."""
+    visible = Evidence.objects.exclude(curation="rejected").only("pledge", "text", "score", "start").order_by(
+        "-score", "start"
+    )
+    return pledges.prefetch_related(Prefetch("evidence", queryset=visible, to_attr="visible_evidence"))
+
+
+# --- sources and the full text of a report -------------------------------------------
+
+
+def document_page(document_id: int) -> Document:
+    """A report with its cleaned text (what every span indexes), without the file bytes; raises Document.DoesNotExist."""
+    return Document.objects.select_related("jurisdiction").defer("original_file", "original_text", "offset_map").get(
+        pk=document_id
+    )
+
+
+def span_paragraphs(document_id: int, offsets: list[int]) -> dict[int, int]:
+    """The paragraph (0-based: newlines before it) holding each offset of a report's cleaned text.
+
+    Counted in the database, so the pledge page never loads a whole report to link into it.
+    """
+    wanted = sorted(set(offsets))
+    if not wanted:
+        return {}
+    newlines = {}
+    for i, offset in enumerate(wanted):
+        head = Substr("text", 1, offset) if offset > 0 else Value("")
+        newlines[f"p{i}"] = Length(head) - Length(Replace(head, Value("\n"), Value("")))
+    row = Document.objects.filter(pk=document_id).annotate(**newlines).values(*newlines).first() or {}
+    return {offset: int(row.get(f"p{i}") or 0) for i, offset in enumerate(wanted)}
+
+
+def scorecard_sources(jurisdiction_id: int, plan_year: int) -> dict[str, list[Document]]:
+    """The reports a scorecard rests on: the plan (delivered in the plan year) and the review
+    (delivered the next year), originals before copies."""
+    documents = (
+        Document.objects.filter(jurisdiction_id=jurisdiction_id, year__in=[plan_year, plan_year + 1])
+        .only("pk", "year", "title", "source_url", "delivered_on", "filename", "near_duplicate_of", "jurisdiction_id")
+        .order_by(F("near_duplicate_of").asc(nulls_first=True), "pk")
+    )
+    return {
+        "plan": [d for d in documents if d.year == plan_year],
+        "review": [d for d in documents if d.year == plan_year + 1],
+    }

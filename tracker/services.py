@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from datetime import date
 
 from django.conf import settings
 from django.db import transaction
@@ -102,8 +103,13 @@ def document_create(
     year: int,
     title: str = "",
     source_url: str = "",
+    delivered_on: date | None = None,
 ) -> tuple[Document, bool]:
-    """Store a file as a queued document; the same bytes twice give the same row."""
+    """Store a file as a queued document; the same bytes twice give the same row.
+
+    Storing the same bytes again with a source URL or delivery date fills them in where the
+    first copy had none (a manifest that learnt its sources later), and never overwrites them.
+    """
     filename = filename_clean(filename)
     document_validate(filename=filename, data=data, year=year)
     content_hash = hashlib.sha256(data).hexdigest()
@@ -115,9 +121,17 @@ def document_create(
             "filename": filename,
             "title": title,
             "source_url": source_url,
+            "delivered_on": delivered_on,
             "original_file": data,
         },
     )
+    if not created:
+        known = {"source_url": source_url, "delivered_on": delivered_on}
+        missing = {k: v for k, v in known.items() if v and not getattr(document, k)}
+        if missing:
+            Document.objects.filter(pk=document.pk).update(**missing)
+            for key, value in missing.items():
+                setattr(document, key, value)
     return document, created
 
 
@@ -131,6 +145,7 @@ def document_upload(
     parent: Jurisdiction | None = None,
     title: str = "",
     source_url: str = "",
+    delivered_on: date | None = None,
 ) -> tuple[Document, bool]:
     """Store an uploaded file and queue its processing (the API path); the same bytes twice give one row."""
     from tracker import tasks  # tasks import services; a top-level import would be circular
@@ -138,7 +153,8 @@ def document_upload(
     with transaction.atomic():
         jurisdiction = jurisdiction_get_or_create(name=jurisdiction_name, level=level, parent=parent)
         document, created = document_create(
-            filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url
+            filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url,
+            delivered_on=delivered_on,
         )
         # Queued only once the row is committed, so the worker always finds it.
         tasks.document_process_task.delay_on_commit(document.pk)
@@ -153,10 +169,12 @@ def document_ingest(
     year: int,
     title: str = "",
     source_url: str = "",
+    delivered_on: date | None = None,
 ) -> Document:
     """Store and process a document in this process (the command-line path)."""
     document, _ = document_create(
-        filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url
+        filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url,
+        delivered_on=delivered_on,
     )
     return document_process(document.pk)
 

@@ -31,6 +31,8 @@ class Pair:
 
 def _pledge(section, text: str, status: str | None, **extra) -> Pledge:
     start = section.document.text.index(text)
+    # As the pipeline writes it: the plan chapter, then the sub-section the pledge sits in.
+    extra.setdefault("section_path", f"二、2025年工作安排 / {section.heading}")
     pledge = PledgeFactory(section=section, text=text, start=start, end=start + len(text), **extra)
     if status is not None:
         VerdictFactory(pledge=pledge, machine_status=status, machine_confidence=0.8)

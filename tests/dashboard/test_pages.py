@@ -123,9 +123,20 @@ def test_scorecard_csv_shapes(client, pair):
         "confidence",
         "human_confirmed",
         "url",
+        "target_value",
+        "target_unit",
+        "actual_value",
+        "actual_unit",
+        "probability",
+        "override_reason",
+        "evidence",
+        "section_part",
     ]
     gdp = next(row for row in pledges if row["text"] == "地区生产总值增长5%左右")
     assert gdp["status"] == "fulfilled" and gdp["actual"] == "5.6%" and gdp["url"].endswith(f"/pledge/{pair.pledges['gdp'].pk}/")
+    assert (gdp["target_value"], gdp["target_unit"], gdp["actual_value"], gdp["actual_unit"]) == ("5", "%", "5.6", "%")
+    assert gdp["evidence"] == "地区生产总值增长5.6%" and gdp["probability"] == "0.80"
+    assert gdp["section_part"] == "二、2025年工作安排 / （一）扩大内需"
     assert {r["text"] for r in _csv(client.get(reverse("dashboard:scorecard_csv", args=[*base, "dropped"])))} == {
         "建成杭州西站枢纽",
         "改造老旧小区500个",
@@ -154,8 +165,8 @@ def test_pledge_page_side_by_side_with_highlights(client, pair):
     html = response.content.decode()
     plan = html[html.index('data-testid="plan-side"') : html.index('data-testid="review-side"')]
     review = html[html.index('data-testid="review-side"') : html.index('id="history"')]
-    assert "<mark>地区生产总值增长5</mark>" in plan
-    assert "<mark>地区生产总值增长5</mark>" in review
+    assert "<mark>地区生产总值增长</mark>5%左右" in plan  # 5% and 5.6% differ: no figure is marked
+    assert "<mark>地区生产总值增长</mark>5.6%" in review
     assert "扩大内需" in plan  # the plan text around the pledge is shown too
     assert 'data-testid="verdict">已完成' in html
     assert "80.0%" in html

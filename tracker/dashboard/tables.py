@@ -12,9 +12,10 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 
 from tracker.dashboard.labels import STATUS_COLOURS, STATUS_LABELS
-from tracker.dashboard.templatetags.dashboard import actual_display, status_of, target_display
+from tracker.dashboard.templatetags.dashboard import actual_display, actual_parts, status_of, target_display
+from tracker.figures import number_text
 from tracker.models import Jurisdiction, Pledge
-from tracker.selectors import STATUS_ORDER, Scorecard, SectionScorecard
+from tracker.selectors import STATUS_ORDER, PartScorecard, Scorecard, SectionScorecard, section_part
 
 PLEDGE_COLUMNS = [
     "id",
@@ -29,7 +30,18 @@ PLEDGE_COLUMNS = [
     "confidence",
     "human_confirmed",
     "url",
+    # Added in issue 13, after the original columns so positional readers keep working.
+    "target_value",
+    "target_unit",
+    "actual_value",
+    "actual_unit",
+    "probability",
+    "override_reason",
+    "evidence",
+    "section_part",
 ]
+# Several evidence spans share one cell; a reader splits on this line.
+EVIDENCE_SEPARATOR = "\n---\n"
 SCORECARD_COLUMNS = ["total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)]
 
 
@@ -81,6 +93,14 @@ def pledge_rows(pledges: Iterable[Pledge], absolute_url) -> Iterator[list]:
             f"{verdict.confidence:.2f}" if verdict else "",
             "yes" if verdict and verdict.is_human_confirmed else "no",
             absolute_url(pledge.pk),
+            number_text(pledge.target_value) if pledge.target_value is not None else "",
+            pledge.target_unit,
+            *actual_parts(pledge),
+            # The verdict's confidence until the calibrated per-verdict probability lands.
+            f"{verdict.confidence:.2f}" if verdict else "",
+            verdict.override_reason if verdict else "",
+            EVIDENCE_SEPARATOR.join(e.text for e in getattr(pledge, "visible_evidence", [])),
+            section_part(pledge.section_path),
         ]
 
 
@@ -92,6 +112,11 @@ def scorecard_cells(card: Scorecard) -> list:
 def section_rows(sections: list[SectionScorecard]) -> Iterator[list]:
     for section in sections:
         yield [section.section_id, section.heading, *scorecard_cells(section.scorecard)]
+
+
+def part_rows(parts: list[PartScorecard]) -> Iterator[list]:
+    for part in parts:
+        yield [part.part, *scorecard_cells(part.scorecard)]
 
 
 def comparison_rows(rows: list[tuple[Jurisdiction, Scorecard]], plan_year: int) -> Iterator[list]:
@@ -121,6 +146,11 @@ def stacked_chart(labels: list[str], cards: list[Scorecard], *, shares: bool) ->
         [round(card.shares.get(s, 0.0) * 100, 1) if shares else card.counts.get(s, 0) for card in cards] for s in STATUS_ORDER
     ]
     return {"kind": "stacked", "series": _status_series(), "labels": labels, "values": values, "shares": shares}
+
+
+def parts_chart(parts: list[PartScorecard]) -> dict:
+    """Verdicts per plan sub-section （一）…（十）: one bar each, not one per top-level chapter."""
+    return stacked_chart([part.label[:24] for part in parts], [part.scorecard for part in parts], shares=False)
 
 
 def chart_height(bars: int) -> int:

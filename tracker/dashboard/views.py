@@ -15,12 +15,14 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from tracker import selectors
+from tracker.dashboard import highlight as highlighting
 from tracker.dashboard import tables
+from tracker.dashboard.facets import facet_groups
 from tracker.dashboard.forms import CompareForm, PledgeFilterForm, SearchForm
-from tracker.models import Jurisdiction, Pledge, Status
+from tracker.models import Document, Jurisdiction, Pledge, Status
 
 PAGE_SIZE = 50
 # The dropped list leads the scorecard; beyond this many the reader follows the filtered list.
@@ -61,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/home.html", {"tracked": selectors.dashboard_governments(), "form": SearchForm()})
 
 
-@require_GET
+@require_safe
 def home_csv(request: HttpRequest) -> HttpResponse:
     rows = (
         [
@@ -79,12 +81,13 @@ def home_csv(request: HttpRequest) -> HttpResponse:
 
 def _search_pledges(request: HttpRequest):
     form = SearchForm(request.GET)
-    filters = form.filters()
-    query = (filters.get("q") or "").strip()
+    filters = form.selector_kwargs()
+    query = (filters.pop("query", None) or "").strip()
+    year = form.filters().get("year")
     pledges = None
     if query:
         pledges = selectors.pledge_search(
-            query, jurisdiction_id=filters.get("jurisdiction"), plan_year=filters.get("year"), status=filters.get("status")
+            query, jurisdiction_id=form.filters().get("jurisdiction"), plan_year=year, **filters
         )
     return form, query, pledges
 
@@ -93,61 +96,70 @@ def _search_pledges(request: HttpRequest):
 def search(request: HttpRequest) -> HttpResponse:
     form, query, pledges = _search_pledges(request)
     page = _page(request, pledges) if pledges is not None else None
-    return render(request, "dashboard/search.html", {"form": form, "query": query, "page": page})
+    facets = facet_groups(selectors.pledge_facets(pledges), request.GET) if pledges is not None else []
+    context = {"form": form, "query": query, "page": page, "facets": facets, **_sort_context(form)}
+    return render(request, "dashboard/search.html", context)
 
 
 @require_GET
 def search_csv(request: HttpRequest) -> HttpResponse:
     _, _, pledges = _search_pledges(request)
-    rows = tables.pledge_rows(pledges.iterator(chunk_size=2000), _pledge_url(request)) if pledges is not None else []
+    rows = tables.pledge_rows(_export(pledges), _pledge_url(request)) if pledges is not None else []
     return tables.csv_response("pledges-search.csv", tables.PLEDGE_COLUMNS, rows)
 
 
-def _scorecard_pledges_filtered(jurisdiction_id: int, plan_year: int, filters: dict):
+def _export(pledges):
+    return selectors.pledges_with_export_fields(pledges).iterator(chunk_size=2000)
+
+
+def _sort_context(form) -> dict:
+    filters = form.filters()
+    return {"sort": filters.get("sort") or "", "descending": filters.get("dir") == "desc"}
+
+
+def _scorecard_pledges_filtered(jurisdiction_id: int, plan_year: int, form: PledgeFilterForm):
     """The scorecard's pledge list as the URL filters it (the page and its CSV agree)."""
-    return selectors.scorecard_pledges(
-        jurisdiction_id,
-        plan_year,
-        status=filters.get("status"),
-        kind=filters.get("kind"),
-        section_id=filters.get("section"),
-        query=filters.get("q"),
-    )
+    return selectors.scorecard_pledges(jurisdiction_id, plan_year, **form.selector_kwargs())
 
 
 @require_GET
 def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> HttpResponse:
     jurisdiction, years = _tracked_pair(jurisdiction_id, plan_year)
     card = selectors.scorecard(jurisdiction_id, plan_year)
-    sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
-    form = PledgeFilterForm(request.GET, sections=sections)
-    filters = form.filters()
-    pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, filters)
+    parts = selectors.scorecard_parts(jurisdiction_id, plan_year)
+    form = PledgeFilterForm(request.GET)
+    pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, form)
     dropped = list(selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)[: DROPPED_SHOWN + 1])
     targets = list(selectors.scorecard_targets(jurisdiction_id, plan_year)[: TARGETS_SHOWN + 1])
+    pending = card.total > 0 and card.counts.get(Status.PENDING, 0) == card.total
     context = {
         "jurisdiction": jurisdiction,
         "plan_year": plan_year,
         "years": years,
         "scorecard": card,
-        "sections": sections,
+        "pending": pending,
+        "parts": parts,
         "dropped": dropped[:DROPPED_SHOWN],
         "dropped_more": len(dropped) > DROPPED_SHOWN,
         "targets": targets[:TARGETS_SHOWN],
         "targets_more": len(targets) > TARGETS_SHOWN,
         "form": form,
-        "filtered": any(filters.values()),
+        "filtered": any(value for key, value in form.filters().items() if key not in {"sort", "dir"}),
         "page": _page(request, pledges),
+        "facets": facet_groups(selectors.pledge_facets(pledges), request.GET, "#pledges"),
+        "data_as_of": selectors.data_as_of(jurisdiction_id),
+        "sources": selectors.scorecard_sources(jurisdiction_id, plan_year),
         "status_chart": tables.status_chart(card),
-        "section_chart_height": tables.chart_height(len(sections)),
+        "section_chart_height": tables.chart_height(len(parts)),
         "embed_status_url": _embed_url(request, "dashboard:embed_scorecard", [jurisdiction_id, plan_year]),
         "embed_sections_url": _embed_url(request, "dashboard:embed_scorecard_chart", [jurisdiction_id, plan_year, "sections"]),
-        "section_chart": tables.stacked_chart([s.heading[:24] for s in sections], [s.scorecard for s in sections], shares=False),
+        "section_chart": tables.parts_chart(parts),
+        **_sort_context(form),
     }
     return render(request, "dashboard/scorecard.html", context)
 
 
-@require_GET
+@require_safe
 def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, table: str) -> HttpResponse:
     jurisdiction, _ = _tracked_pair(jurisdiction_id, plan_year)
     filename = f"{jurisdiction.pk}-{plan_year}-{table}.csv"
@@ -158,15 +170,18 @@ def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, ta
     if table == "sections":
         rows = tables.section_rows(selectors.scorecard_sections(jurisdiction_id, plan_year))
         return tables.csv_response(filename, ["section_id", "section", *tables.SCORECARD_COLUMNS], rows)
+    if table == "parts":
+        rows = tables.part_rows(selectors.scorecard_parts(jurisdiction_id, plan_year))
+        return tables.csv_response(filename, ["part", *tables.SCORECARD_COLUMNS], rows)
     if table == "pledges":
-        pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, PledgeFilterForm(request.GET).filters())
+        pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, PledgeFilterForm(request.GET))
     elif table == "dropped":
         pledges = selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)
     elif table == "targets":
         pledges = selectors.scorecard_targets(jurisdiction_id, plan_year)
     else:
         raise Http404("unknown table")
-    rows = tables.pledge_rows(pledges.iterator(chunk_size=2000), _pledge_url(request))
+    rows = tables.pledge_rows(_export(pledges), _pledge_url(request))
     return tables.csv_response(filename, tables.PLEDGE_COLUMNS, rows)
 
 
@@ -177,12 +192,14 @@ def pledge(request: HttpRequest, pledge_id: int) -> HttpResponse:
     except Pledge.DoesNotExist as exc:
         raise Http404("no such pledge") from exc
     evidence = list(selectors.pledge_evidence(item))
+    nearest = selectors.pledge_nearest_for_reader(item, evidence)
     before, after = selectors.pledge_context(item)
     context = {
         "pledge": item,
         "verdict": getattr(item, "verdict", None),
-        "evidence": evidence,
-        "nearest": selectors.pledge_nearest_for_reader(item, evidence),
+        "evidence": _in_report(evidence),
+        "nearest": _in_report(nearest),
+        "plan_link": _in_report([item], document_attr="document_id")[0]["link"],
         "evidence_texts": [e.text for e in evidence],
         "context_before": before,
         "context_after": after,
@@ -192,7 +209,22 @@ def pledge(request: HttpRequest, pledge_id: int) -> HttpResponse:
     return render(request, "dashboard/pledge.html", context)
 
 
-@require_GET
+def _in_report(spans: list, document_attr: str = "review_document_id") -> list[dict]:
+    """Each span with the link that opens its report at its paragraph, the span highlighted in place."""
+    by_document: dict[int, list[int]] = {}
+    for span in spans:
+        by_document.setdefault(getattr(span, document_attr), []).append(span.start)
+    paragraphs = {doc: selectors.span_paragraphs(doc, offsets) for doc, offsets in by_document.items()}
+    items = []
+    for span in spans:
+        doc = getattr(span, document_attr)
+        number = paragraphs[doc].get(span.start, 0)
+        link = f"{reverse('dashboard:document', args=[doc])}?span={span.start}-{span.end}#p-{number}"
+        items.append({"item": span, "link": link, "paragraph": number + 1})
+    return items
+
+
+@require_safe
 def pledge_csv(request: HttpRequest, pledge_id: int, table: str) -> HttpResponse:
     item = get_object_or_404(selectors.pledge_queryset(), pk=pledge_id)
     if table == "evidence":
@@ -224,7 +256,13 @@ def pledge_csv(request: HttpRequest, pledge_id: int, table: str) -> HttpResponse
 def _comparison(request: HttpRequest) -> dict:
     years = selectors.comparison_years()
     tracked = [row["jurisdiction"] for row in selectors.dashboard_governments()]
-    form = CompareForm(request.GET, years=years, jurisdictions=sorted(tracked, key=lambda j: j.name))
+    query = request.GET.copy()
+    if not query.get("year"):
+        # Opened without a year: the latest one that compares at least two judged governments.
+        default = selectors.comparison_default_year()
+        if default:
+            query["year"] = str(default)
+    form = CompareForm(query, years=years, jurisdictions=sorted(tracked, key=lambda j: j.name))
     filters = form.filters()
     year = filters.get("year") or (years[0] if years else None)
     sort, descending = filters.get("sort") or "name", filters.get("dir") == "desc"
@@ -249,10 +287,11 @@ def compare(request: HttpRequest) -> HttpResponse:
     context["columns"] = selectors.STATUS_ORDER
     context["chart_height"] = tables.chart_height(len(context["rows"]))
     context["embed_url"] = _embed_url(request, "dashboard:embed_compare", query=dict(request.GET.lists()))
+    context["data_as_of"] = selectors.data_as_of()
     return render(request, "dashboard/compare.html", context)
 
 
-@require_GET
+@require_safe
 def compare_csv(request: HttpRequest) -> HttpResponse:
     context = _comparison(request)
     header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS]
@@ -271,12 +310,14 @@ def embed_scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int, 
     # The language comes from the URL (?lang=), not a cookie: the iframe lives on someone else's page.
     with translation.override(_embed_language(request)):
         if chart == "sections":
-            sections = selectors.scorecard_sections(jurisdiction_id, plan_year)
-            data = tables.stacked_chart([s.heading[:24] for s in sections], [s.scorecard for s in sections], shares=False)
+            data = tables.parts_chart(selectors.scorecard_parts(jurisdiction_id, plan_year))
         else:
             data = tables.status_chart(selectors.scorecard(jurisdiction_id, plan_year))
         source = request.build_absolute_uri(reverse("dashboard:scorecard", args=[jurisdiction_id, plan_year]))
-        context = {"chart": data, "title": f"{jurisdiction.name} {plan_year}", "source": source}
+        context = {
+            "chart": data, "title": f"{jurisdiction.name} {plan_year}", "source": source,
+            "data_as_of": selectors.data_as_of(jurisdiction_id),
+        }
         return render(request, "dashboard/embed.html", context)
 
 
@@ -288,4 +329,57 @@ def embed_compare(request: HttpRequest) -> HttpResponse:
         query = {key: values for key, values in request.GET.lists() if key != "lang"}
         source = request.build_absolute_uri(reverse("dashboard:compare")) + (f"?{urlencode(query, doseq=True)}" if query else "")
         chart = _comparison_chart(context["rows"])
-        return render(request, "dashboard/embed.html", {"chart": chart, "title": str(context["year"] or ""), "source": source})
+        context = {"chart": chart, "title": str(context["year"] or ""), "source": source, "data_as_of": selectors.data_as_of()}
+        return render(request, "dashboard/embed.html", context)
+
+
+# --- the full report, with a span highlighted in place -------------------------------
+
+
+def _spans(raw_values: list[str], length: int) -> list[tuple[int, int]]:
+    """`span=START-END` parameters that fit the text; anything else is ignored, like every filter."""
+    spans = []
+    for raw in raw_values[:20]:
+        start, _, end = raw.partition("-")
+        if start.isdigit() and end.isdigit() and int(start) < int(end) <= length:
+            spans.append((int(start), int(end)))
+    return spans
+
+
+@require_GET
+def document(request: HttpRequest, document_id: int) -> HttpResponse:
+    try:
+        report = selectors.document_page(document_id)
+    except Document.DoesNotExist as exc:
+        raise Http404("no such report") from exc
+    spans = _spans(request.GET.getlist("span"), len(report.text))
+    paragraphs = highlighting.paragraphs_marked(report.text, spans)
+    context = {
+        "report": report,
+        "paragraphs": paragraphs,
+        "spans": spans,
+        "permalink": request.build_absolute_uri(),
+    }
+    return render(request, "dashboard/document.html", context)
+
+
+@require_GET
+def government(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
+    """One government across years: each plan year's scorecard side by side."""
+    jurisdiction = get_object_or_404(Jurisdiction, pk=jurisdiction_id)
+    years = selectors.government_years(jurisdiction_id)
+    if not years:
+        raise Http404("no pledges of this government")
+    judged = [row for row in years if row["judged"]]
+    context = {
+        "jurisdiction": jurisdiction,
+        "years": years,
+        "statuses": selectors.STATUS_ORDER,
+        # Oldest first, so the chart reads left to right in time (as a reader expects).
+        "chart": tables.stacked_chart(
+            [str(row["plan_year"]) for row in reversed(judged)], [row["scorecard"] for row in reversed(judged)], shares=True
+        ),
+        "chart_height": tables.chart_height(len(judged)),
+        "data_as_of": selectors.data_as_of(jurisdiction_id),
+    }
+    return render(request, "dashboard/government.html", context)

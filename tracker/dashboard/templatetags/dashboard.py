@@ -9,6 +9,7 @@ from tracker.dashboard import highlight as highlighting
 from tracker.dashboard.labels import COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
 from tracker.figures import figure_parts, number_text
 from tracker.models import Pledge, Status
+from tracker.selectors import part_label, section_part
 
 register = template.Library()
 
@@ -86,6 +87,17 @@ def highlight(text: str, other: str | list[str]) -> SafeString:
     if isinstance(other, (list, tuple)):
         return highlighting.highlight_many(text, list(other))
     return highlighting.highlight(text, other or "")
+
+
+@register.filter
+def get_item(mapping: dict, key: str):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def part_of(section_path: str) -> str:
+    """The plan sub-section heading of a section path （三）…, or its top heading."""
+    return part_label(section_part(section_path or ""))
 
 
 @register.filter

@@ -1,4 +1,6 @@
+import argparse
 import csv
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -11,7 +13,8 @@ from tracker.models import Level, ProcessingState
 class Command(BaseCommand):
     help = (
         "Store and process report files for one jurisdiction and year (same path as an upload), "
-        "or every file listed in a manifest CSV (columns file or path, jurisdiction, level, year)."
+        "or every file listed in a manifest CSV (columns file or path, jurisdiction, level, year; "
+        "optional source_url and delivered, YYYY-MM-DD)."
     )
 
     def add_arguments(self, parser):
@@ -23,6 +26,7 @@ class Command(BaseCommand):
         parser.add_argument("--parent", default=None, help="name of the parent jurisdiction")
         parser.add_argument("--title", default="")
         parser.add_argument("--source-url", default="")
+        parser.add_argument("--delivered", type=_date, default=None, help="the day the report was delivered, YYYY-MM-DD")
 
     def handle(self, *args, **opts):
         if opts["manifest"]:
@@ -69,6 +73,7 @@ class Command(BaseCommand):
             year=opts["year"],
             title=opts["title"],
             source_url=opts["source_url"],
+            delivered_on=opts.get("delivered"),
         )
 
 
@@ -96,6 +101,18 @@ def manifest_jobs(manifest: str, defaults: dict) -> list[tuple[str, dict]]:
             problem = "no year (the year a report was delivered cannot be trusted from its text)"
         elif not job["jurisdiction"]:
             problem = "no jurisdiction"
+        job["source_url"] = (row.get("source_url") or "").strip() or defaults.get("source_url", "")
+        try:
+            job["delivered"] = _date(row["delivered"]) if (row.get("delivered") or "").strip() else defaults.get("delivered")
+        except argparse.ArgumentTypeError as exc:
+            problem = problem or str(exc)
         job["problem"] = f"{manifest} line {number} ({name}): {problem}" if problem else None
         jobs.append((str(path.parent / name), job))
     return jobs
+
+
+def _date(raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"delivery date {raw!r} is not YYYY-MM-DD") from exc

@@ -4,6 +4,37 @@
 (function () {
   "use strict";
 
+  // Numbers written on the bars themselves, so a screenshot or an embed reads without hovering.
+  // Chart.js has no built-in data labels; this small plugin draws each bar's label inside it
+  // (or after it when the bar is too short), and skips empty segments.
+  var dataLabels = {
+    id: "trackerDataLabels",
+    afterDatasetsDraw: function (chart, args, options) {
+      var ctx = chart.ctx;
+      ctx.save();
+      ctx.font = "12px sans-serif";
+      ctx.textBaseline = "middle";
+      chart.data.datasets.forEach(function (dataset, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (meta.hidden) { return; }
+        meta.data.forEach(function (bar, j) {
+          var value = dataset.data[j];
+          if (!value) { return; }
+          var text = options.format(value, i, j);
+          var width = ctx.measureText(text).width;
+          var inside = Math.abs(bar.x - bar.base) > width + 8;
+          if (!inside && options.stacked) { return; }
+          ctx.fillStyle = inside ? "#fff" : "#222";
+          ctx.textAlign = inside ? "right" : "left";
+          ctx.fillText(text, inside ? bar.x - 4 : bar.x + 4, bar.y);
+        });
+      });
+      ctx.restore();
+    },
+  };
+
+  function percent(value) { return value + "%"; }
+
   function statusChart(canvas, data) {
     return new Chart(canvas, {
       type: "bar",
@@ -11,26 +42,28 @@
         labels: data.series.map(function (s) { return s.label; }),
         datasets: [{
           label: "",
-          data: data.counts,
+          data: data.rows.map(function (r) { return Math.round(r.share * 1000) / 10; }),
           backgroundColor: data.series.map(function (s) { return s.colour; }),
         }],
       },
+      plugins: [dataLabels],
       options: {
         indexAxis: "y",
         animation: false,
         maintainAspectRatio: false,
         plugins: {
           legend: { display: false },
+          trackerDataLabels: {
+            stacked: false,
+            format: function (value, i, j) { return data.counts[j] + " (" + value.toFixed(1) + "%)"; },
+          },
           tooltip: {
             callbacks: {
-              label: function (ctx) {
-                var share = data.total ? (100 * ctx.parsed.x / data.total).toFixed(1) : "0.0";
-                return ctx.parsed.x + " (" + share + "%)";
-              },
+              label: function (ctx) { return data.counts[ctx.dataIndex] + " (" + ctx.parsed.x.toFixed(1) + "%)"; },
             },
           },
         },
-        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
+        scales: { x: { beginAtZero: true, suggestedMax: 100, ticks: { callback: percent } } },
       },
     });
   }
@@ -44,12 +77,17 @@
           return { label: s.label, data: data.values[i], backgroundColor: s.colour, stack: "verdicts", maxBarThickness: 36 };
         }),
       },
+      plugins: [dataLabels],
       options: {
         indexAxis: "y",
         animation: false,
         maintainAspectRatio: false,
         plugins: {
           legend: { position: "bottom" },
+          trackerDataLabels: {
+            stacked: true,
+            format: function (value) { return data.shares ? value + "%" : String(value); },
+          },
           tooltip: {
             callbacks: {
               label: function (ctx) { return ctx.dataset.label + ": " + ctx.parsed.x + (data.shares ? "%" : ""); },
@@ -57,7 +95,10 @@
           },
         },
         scales: {
-          x: { stacked: true, beginAtZero: true, max: data.shares ? 100 : undefined, ticks: { precision: 0 } },
+          x: {
+            stacked: true, beginAtZero: true, max: data.shares ? 100 : undefined,
+            ticks: data.shares ? { callback: percent } : { precision: 0 },
+          },
           y: { stacked: true },
         },
       },
