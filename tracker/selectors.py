@@ -621,24 +621,33 @@ def government_years(jurisdiction_id: int) -> list[dict]:
 def comparison_default_year() -> int | None:
     """The latest plan year with at least two governments judged against a review.
 
-    A year where one government is still pending compares nothing; with fewer than two
-    judged governments anywhere, the latest judged year, then the latest year.
+    A year where one government is still pending compares nothing. Without such a year, the
+    latest year where some government is judged and none is pending, then the latest year.
     """
     rows = (
         Pledge.objects.filter(document__near_duplicate_of__isnull=True)
-        .exclude(_status_q(Status.PENDING))
         .order_by()
-        .values("plan_year")
-        .annotate(governments=Count("document__jurisdiction", distinct=True))
+        .values("plan_year", "document__jurisdiction_id", status=F("verdict__status"))
+        .annotate(n=Count("pk"))
     )
-    judged = {row["plan_year"]: row["governments"] for row in rows}
-    compared = [year for year, n in judged.items() if n >= 2]
-    if compared:
-        return max(compared)
-    if judged:
-        return max(judged)
-    years = comparison_years()
-    return years[0] if years else None
+    judged: dict[int, set[int]] = {}
+    pending: dict[int, set[int]] = {}
+    for row in rows:
+        year, jid = row["plan_year"], row["document__jurisdiction_id"]
+        judged.setdefault(year, set())
+        pending.setdefault(year, set())
+        if row["status"] in (None, Status.PENDING):
+            pending[year].add(jid)
+        else:
+            judged[year].add(jid)
+    if not judged:
+        return None
+    # A government counts as judged for a year only when it has no pending pledges left in it.
+    def rank(year: int) -> tuple[bool, bool, bool, int]:
+        complete = judged[year] - pending[year]
+        return (len(complete) >= 2, bool(judged[year]), not pending[year], year)
+
+    return max(judged, key=rank)
 
 
 def data_as_of(jurisdiction_id: int | None = None) -> datetime | None:

@@ -177,7 +177,7 @@ def test_pledge_page_for_a_dropped_and_a_pending_pledge(client, pair):
     dropped = client.get(reverse("dashboard:pledge", args=[pair.pledges["station"].pk])).content.decode()
     assert "下一年的回顾没有提及这项承诺" in dropped
     pending = client.get(reverse("dashboard:pledge", args=[pair.pledges["rules"].pk])).content.decode()
-    assert 'data-testid="verdict">待核查' in pending
+    assert 'data-testid="verdict">待下年回顾' in pending
 
 
 def test_pledge_history_and_csvs(client, pair):
