@@ -26,12 +26,13 @@ PLEDGE_HEADER = [
 def read_csv(response) -> list[dict]:
     assert isinstance(response, StreamingHttpResponse)
     assert response["Content-Type"].startswith("text/csv")
-    text = b"".join(response.streaming_content).decode("utf-8")
-    return list(csv.DictReader(io.StringIO(text)))
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def header(response) -> list[str]:
-    text = b"".join(response.streaming_content).decode("utf-8")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     return next(csv.reader(io.StringIO(text)))
 
 
@@ -54,7 +55,7 @@ def test_pledge_csv_is_unpaginated_filtered_and_holds_the_values(anon, world):
 def test_csv_of_an_empty_filter_is_just_the_header(anon, world):
     response = anon.get("/api/pledges/", {"format": "csv", "plan_year": 1990})
     text = b"".join(response.streaming_content).decode()
-    assert text.splitlines() == [",".join(PLEDGE_HEADER)]
+    assert text.splitlines() == ["\ufeff" + ",".join(PLEDGE_HEADER)]
 
 
 @pytest.mark.parametrize("url", ["/api/jurisdictions/", "/api/documents/", "/api/evidence/", "/api/trackings/"])

@@ -79,10 +79,11 @@ def csv_lines(columns: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
 
 
 def csv_stream(columns: Sequence[str], rows: Iterable[dict], filename: str) -> StreamingHttpResponse:
-    """A streamed UTF-8 CSV (no BOM, so the first column name stays exactly as documented)."""
+    """A streamed UTF-8 CSV with a BOM: without it Excel reads the file as the local code page
+    and garbles every Chinese cell. CSV readers (pandas, csv with utf-8-sig, R) skip the BOM."""
 
     def body() -> Iterator[bytes]:
-        batch: list[str] = []
+        batch: list[str] = ["\ufeff"]
         for line in csv_lines(columns, rows):
             batch.append(line)
             # Fewer, larger chunks: one write per row would dominate the time of a big export.

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+API_PREFIX = "/api/"
+
 
 class IgnoreAcceptLanguageMiddleware:
     """Hide the browser's Accept-Language header from LocaleMiddleware.
@@ -18,5 +20,8 @@ class IgnoreAcceptLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        # The API is read by programs, not cited as pages: its error messages follow the
+        # client's Accept-Language, as docs/api.md promises.
+        if not request.path_info.startswith(API_PREFIX):
+            request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
