@@ -24,6 +24,8 @@ from tracker.highlight import highlight_html, shared_share
 from tracker.models import Document, Evidence, Jurisdiction, Pledge, Section, Status, Tracking, Verdict
 
 CURATE_PERMISSION = "tracker.curate_verdict"
+# The admin index links the review queue, where curation starts.
+admin.site.index_template = "admin/tracker_index.html"
 
 
 class ReadOnlyMixin:
@@ -275,8 +277,12 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             for n in selectors.pledge_nearest(pledge.pk)
         ]
         queue = selectors.review_queue().values_list("pk", flat=True)
-        next_id = next((pk for pk in queue.filter(verdict__confidence__gte=verdict.confidence).exclude(pk=pledge.pk)[:1]),
-                       None) if verdict else None
+        # Placed by the machine's confidence: once saved, an override's confidence is 1.0 and
+        # the pledge has left the queue, yet "next" is still the one after where it stood.
+        next_id = next(
+            (pk for pk in queue.filter(verdict__confidence__gte=verdict.machine_confidence).exclude(pk=pledge.pk)[:1]),
+            None,
+        ) if verdict else None
         before, after = selectors.pledge_context(pledge, chars=160)
         return {
             **self.admin_site.each_context(request),

@@ -641,7 +641,12 @@ def verdict_confirm(*, verdict_id: int, user, expected_version: int | None = Non
 
 
 @transaction.atomic
-def evidence_curate(*, evidence_id: int, accept: bool, user, expected_version: int | None) -> Evidence:
+def evidence_curate(
+    *, evidence_id: int, accept: bool, user, expected_version: int | None, reason: str = ""
+) -> Evidence:
+    """Accept or reject a span. A person has then looked at the verdict: it is marked checked
+    (confirmed, in the public change log) and leaves the needs-review queue. `reason` goes
+    into the evidence history."""
     evidence = Evidence.objects.select_for_update().get(pk=evidence_id)
     if expected_version is not None and evidence.version != expected_version:
         raise StaleVersion(evidence.version)
@@ -650,7 +655,14 @@ def evidence_curate(*, evidence_id: int, accept: bool, user, expected_version: i
     evidence.curated_at = timezone.now()
     evidence.version += 1
     evidence._history_user = user
+    what = "evidence accepted" if accept else "evidence rejected"
+    evidence._change_reason = (f"{what}: {reason.strip()}" if reason.strip() else what)[:100]
     evidence.save()
+    verdict = Verdict.objects.select_for_update().filter(pledge_id=evidence.pledge_id).first()
+    if verdict is not None and verdict.confirmed_at is None and not verdict.override_status:
+        verdict.confirmed_by = user
+        verdict.confirmed_at = timezone.now()
+        _verdict_save(verdict, user, evidence._change_reason)
     return evidence
 
 
@@ -672,10 +684,8 @@ def pledge_curate(
     """
     own = set(Evidence.objects.filter(pledge_id=pledge_id, pk__in=list(evidence_decisions)).values_list("pk", flat=True))
     changed = False
-    for evidence_id, (accept, version) in evidence_decisions.items():
-        if evidence_id in own:
-            evidence_curate(evidence_id=evidence_id, accept=accept, user=user, expected_version=version)
-            changed = True
+    # The override first: it checks the verdict version the curator saw, which curating a
+    # span then moves on (a curated span marks the verdict checked).
     if override_status:
         verdict = Verdict.objects.get(pledge_id=pledge_id)
         verdict_override(
@@ -683,6 +693,11 @@ def pledge_curate(
             expected_version=expected_version,
         )
         changed = True
+    for evidence_id, (accept, version) in evidence_decisions.items():
+        if evidence_id in own:
+            evidence_curate(evidence_id=evidence_id, accept=accept, user=user, expected_version=version,
+                            reason=override_reason)
+            changed = True
     return changed
 
 

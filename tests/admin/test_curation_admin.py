@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tracker import models
@@ -40,8 +41,8 @@ def test_curation_page_shows_plan_and_spans_side_by_side_with_shared_words_marke
     assert response.status_code == 200
     html = response.content.decode()
     # The pledge and the review span both mark what they share: 地区生产总值增长5.
-    assert "<mark>地区生产总值增长5</mark>%左右" in html
-    assert "<mark>地区生产总值增长5</mark>.6%" in html
+    assert "<mark>地区生产总值增长</mark>5%左右" in html  # 5% and 5.6% differ: no digit is marked
+    assert "<mark>地区生产总值增长</mark>5.6%" in html
     assert f'name="evidence_{world.gdp_evidence.pk}"' in html
     # The pledge sits in its plan text: the heading before it and the next pledge after it.
     assert "二、2025年工作安排" in html and "。新建高标准农田2万亩。" in html
@@ -176,7 +177,7 @@ def test_a_dropped_pledge_shows_its_nearest_passages_and_one_click_makes_one_evi
     html = staff_curator.get(curate_url(world.farmland)).content.decode()
     panel = html[html.index('id="nearest"') :]
     assert "Nearest review passages (1)" in panel
-    assert "<mark>新建高标准农田2</mark>.1<mark>万亩</mark>" in panel
+    assert "<mark>新建高标准农田</mark>2.1万亩" in panel  # figures are marked whole or not at all
     assert f'name="start" value="{near.start}"' in panel and f'name="end" value="{near.end}"' in panel
 
     staff_curator.post(curate_url(world.farmland), {
@@ -191,3 +192,38 @@ def test_a_dropped_pledge_shows_its_nearest_passages_and_one_click_makes_one_evi
 
 def test_an_addressed_pledge_has_no_nearest_panel(staff_curator, world):
     assert 'id="nearest"' not in staff_curator.get(curate_url(world.gdp)).content.decode()
+
+
+def test_curating_evidence_is_a_human_check_with_its_reason_in_the_history(world):
+    # Issue 13: accepting or rejecting a span means a person looked at the verdict.
+    from tracker import selectors, services
+    from tracker.models import Evidence, Verdict
+
+    evidence = Evidence.objects.filter(pledge__verdict__isnull=False).select_related("pledge__verdict").first()
+    verdict = evidence.pledge.verdict
+    assert verdict.confirmed_at is None and evidence.pledge_id in set(selectors.review_queue().values_list("pk", flat=True))
+    curator = get_user_model().objects.create_user("editor-wang")
+    services.evidence_curate(evidence_id=evidence.pk, accept=False, user=curator, expected_version=evidence.version,
+                             reason="说的是另一条铁路")
+    verdict = Verdict.objects.get(pk=verdict.pk)
+    assert verdict.is_human_confirmed and verdict.confirmed_by == curator
+    assert evidence.pledge_id not in set(selectors.review_queue().values_list("pk", flat=True))
+    latest = selectors.verdict_history(verdict.pk).first()
+    assert latest.history_user == curator and "evidence rejected" in latest.history_change_reason
+    record = Evidence.history.filter(id=evidence.pk).order_by("-history_date").first()
+    assert record.history_change_reason == "evidence rejected: 说的是另一条铁路" and record.history_user == curator
+
+
+def test_next_in_queue_survives_an_override_and_the_index_links_the_queue(staff_curator, world):
+    from tracker import selectors
+
+    queue = list(selectors.review_queue().values_list("pk", flat=True))
+    assert len(queue) >= 2
+    first = models.Pledge.objects.get(pk=queue[0])
+    url = reverse("admin:tracker_pledge_curate", args=[first.pk])
+    form = {"override_status": "missed", "override_reason": "核对原文", "verdict_version": first.verdict.version}
+    staff_curator.post(url, form)
+    page = staff_curator.get(url).content.decode()
+    assert reverse("admin:tracker_pledge_curate", args=[queue[1]]) in page
+    index = staff_curator.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="queue-link"' in index and "?curation=todo" in index
