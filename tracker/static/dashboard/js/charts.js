@@ -42,7 +42,7 @@
         labels: data.series.map(function (s) { return s.label; }),
         datasets: [{
           label: "",
-          data: data.rows.map(function (r) { return Math.round(r.share * 1000) / 10; }),
+          data: data.counts,
           backgroundColor: data.series.map(function (s) { return s.colour; }),
         }],
       },
@@ -55,15 +55,16 @@
           legend: { display: false },
           trackerDataLabels: {
             stacked: false,
-            format: function (value, i, j) { return data.counts[j] + " (" + value.toFixed(1) + "%)"; },
+            format: function (value, i, j) { return value + " (" + (100 * data.rows[j].share).toFixed(1) + "%)"; },
           },
           tooltip: {
             callbacks: {
-              label: function (ctx) { return data.counts[ctx.dataIndex] + " (" + ctx.parsed.x.toFixed(1) + "%)"; },
+              label: function (ctx) { return ctx.parsed.x + " (" + (100 * data.rows[ctx.dataIndex].share).toFixed(1) + "%)"; },
             },
           },
         },
-        scales: { x: { beginAtZero: true, suggestedMax: 100, ticks: { callback: percent } } },
+        // Counts on the axis (the table beside it has the shares); each bar is labelled "count (share)".
+        scales: { x: { beginAtZero: true, ticks: { precision: 0 } } },
       },
     });
   }
