@@ -7,12 +7,13 @@ come out as a (two-line) CSV a chart tool can show.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
+
+from tracker.csv_export import csv_lines as shared_csv_lines
+from tracker.csv_export import csv_response
 
 
 class CSVRenderer(BaseRenderer):
@@ -52,47 +53,11 @@ def _flatten(row: dict, prefix: str = "") -> dict:
     return out
 
 
-class _Line:
-    """A file-like sink that hands back what csv.writer wrote for one row."""
-
-    def __init__(self) -> None:
-        self.buffer = io.StringIO()
-
-    def write(self, text: str) -> None:
-        self.buffer.write(text)
-
-    def pop(self) -> str:
-        value = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return value
-
-
 def csv_lines(columns: Sequence[str], rows: Iterable[dict]) -> Iterator[str]:
-    sink = _Line()
-    writer = csv.writer(sink)
-    writer.writerow(columns)
-    yield sink.pop()
-    for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-        yield sink.pop()
+    """Dict rows through the shared writer (tracker.csv_export neutralises formula cells)."""
+    return shared_csv_lines(columns, ([row.get(c) for c in columns] for row in rows))
 
 
 def csv_stream(columns: Sequence[str], rows: Iterable[dict], filename: str) -> StreamingHttpResponse:
-    """A streamed UTF-8 CSV with a BOM: without it Excel reads the file as the local code page
-    and garbles every Chinese cell. CSV readers (pandas, csv with utf-8-sig, R) skip the BOM."""
-
-    def body() -> Iterator[bytes]:
-        batch: list[str] = ["\ufeff"]
-        for line in csv_lines(columns, rows):
-            batch.append(line)
-            # Fewer, larger chunks: one write per row would dominate the time of a big export.
-            if len(batch) >= 500:
-                yield "".join(batch).encode()
-                batch = []
-        if batch:
-            yield "".join(batch).encode()
-
-    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    """A streamed UTF-8 CSV with a BOM, from dict rows, through the shared writer."""
+    return csv_response(f"{filename}.csv", columns, ([row.get(c) for c in columns] for row in rows))

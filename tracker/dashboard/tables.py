@@ -6,11 +6,11 @@ newsroom's spreadsheet or Datawrapper chart keeps working after a switch.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
+from tracker.csv_export import csv_response as shared_csv_response
 from tracker.dashboard.labels import STATUS_COLOURS, STATUS_LABELS
 from tracker.dashboard.templatetags.dashboard import actual_display, actual_parts, status_of, target_display
 from tracker.figures import number_text
@@ -45,36 +45,9 @@ EVIDENCE_SEPARATOR = "\n---\n"
 SCORECARD_COLUMNS = ["total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)]
 
 
-class _Echo:
-    """A write-only file whose write returns the line, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> object:
-    # Report text is untrusted input; a leading apostrophe keeps it text in Excel and LibreOffice.
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
-    """Stream rows as UTF-8 CSV; the BOM makes Excel read Chinese correctly."""
-    writer = csv.writer(_Echo())
-
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([_cell(value) for value in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """Stream rows as UTF-8 CSV with a BOM, through the one writer every export shares."""
+    return shared_csv_response(filename, header, rows)
 
 
 def pledge_rows(pledges: Iterable[Pledge], absolute_url) -> Iterator[list]:
