@@ -448,8 +448,17 @@ def section_span_from_row(section: Section) -> SectionSpan:
 
 
 def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: Document | None) -> None:
-    """Replace machine verdicts and evidence; overrides and curated evidence stay."""
-    existing = {v.pledge_id: v for v in Verdict.objects.filter(pledge__in=pledges)}
+    """Replace machine verdicts and evidence; overrides and curated evidence stay.
+
+    Runs in the caller's transaction. The verdict rows are locked before they are read, so a
+    curator's override either committed before (and is read here and kept) or waits until this
+    write has committed (and then applies on top): the machine never writes back a status it
+    read before a human changed it.
+    """
+    # pk order: two re-runs of one plan lock in the same order and cannot deadlock.
+    existing = {
+        v.pledge_id: v for v in Verdict.objects.select_for_update().filter(pledge__in=pledges).order_by("pk")
+    }
     to_create, to_update = [], []
     for pledge, result in zip(pledges, results, strict=True):
         actual = result.actual.as_dict() if result.actual else None
