@@ -26,6 +26,18 @@ class CuratorFactory(UserFactory):
             self.user_permissions.add(Permission.objects.get(codename="curate_verdict"))
 
 
+class OperatorFactory(UserFactory):
+    """May re-run processing and tracking (tracker.run_tracking)."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    @factory.post_generation
+    def run_tracking(self, create, extracted, **kwargs):
+        if create:
+            self.user_permissions.add(Permission.objects.get(codename="run_tracking"))
+
+
 class JurisdictionFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = models.Jurisdiction

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -214,7 +215,12 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
         here = reverse("admin:tracker_pledge_curate", args=[pledge_id])
         if request.method == "POST":
             self._curate_post(request, pledge)
-            return HttpResponseRedirect(request.POST.get("next") or here)
+            # Only back into this site: a crafted next= must not turn the admin into an open redirect.
+            target = request.POST.get("next") or ""
+            if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                target = here
+            return HttpResponseRedirect(target)
         return TemplateResponse(request, "admin/tracker/pledge/curate.html", self._curate_context(request, pledge))
 
     def _curate_post(self, request: HttpRequest, pledge: Pledge) -> None:
@@ -246,10 +252,18 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
                 self.message_user(request, "Nothing to save.", messages.INFO)
                 return
             self.message_user(request, "Saved.", messages.SUCCESS)
+        except services.EvidenceReplaced:
+            self.message_user(
+                request,
+                "Not saved: the machine re-ran on this pledge after you opened it and replaced evidence you decided "
+                "on. Nothing was saved; the page now shows the current evidence, decide again.",
+                messages.ERROR,
+            )
         except services.StaleVersion:
             self.message_user(
                 request,
-                "Not saved: another curator changed this pledge after you opened it. The page shows their version now.",
+                "Not saved: another curator changed this pledge after you opened it, or the machine re-ran. "
+                "The page shows the current version now.",
                 messages.ERROR,
             )
         except (services.CurationError, Evidence.DoesNotExist, Document.DoesNotExist) as exc:

@@ -182,6 +182,9 @@ class Tracking(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Re-tracking replaces machine output for a whole plan and races curators' screens, so
+        # it is granted, not open to any token holder.
+        permissions = [("run_tracking", "Can re-run processing and tracking")]
         constraints = [
             models.UniqueConstraint(fields=["plan_document", "plan_year"], name="tracking_per_plan_year"),
         ]
@@ -307,3 +310,61 @@ class NearestPassage(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ChainKind(models.TextChoices):
+    REPEATED = "repeated", "repeated"
+    CONTINUED = "continued", "continued"
+    TARGET_RAISED = "target_raised", "target raised"
+    TARGET_LOWERED = "target_lowered", "target lowered"
+
+
+class ChainCuration(models.TextChoices):
+    NONE = "", "not curated"
+    CONFIRMED = "confirmed", "confirmed"
+    BROKEN = "broken", "broken"
+
+
+class ChainLink(models.Model):
+    """A pledge of one plan that repeats or continues a pledge of the government's previous plan.
+
+    Machine links are replaced on every re-run; a link a curator confirmed or broke is never
+    changed or deleted by the machine (a broken link stays, hidden, so it is never proposed again).
+    """
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="chain_links_back")
+    previous = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="chain_links_forward")
+    # Denormalised so a government's lists filter on one column.
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="chain_links")
+    kind = models.CharField(max_length=16, choices=ChainKind.choices)
+    similarity = models.FloatField(default=0.0)
+    basis = models.CharField(max_length=10, default="text", help_text="target (same metric) or text")
+    years_apart = models.PositiveSmallIntegerField(default=1, help_text="more than 1: the years between are missing")
+    curation = models.CharField(max_length=10, choices=ChainCuration.choices, blank=True, default="")
+    curated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    curated_at = models.DateTimeField(null=True, blank=True)
+    curation_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["jurisdiction", "pledge__plan_year", "pledge__start"]
+        constraints = [
+            models.UniqueConstraint(fields=["pledge", "previous"], name="chain_link_per_pair"),
+            models.CheckConstraint(condition=Q(years_apart__gte=1), name="chain_link_years_apart"),
+            models.CheckConstraint(condition=Q(similarity__gte=0, similarity__lte=1), name="chain_link_similarity_range"),
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "kind"])]
+
+    @property
+    def gap(self) -> bool:
+        return self.years_apart > 1
+
+    @property
+    def is_curated(self) -> bool:
+        return bool(self.curation)
+
+    def __str__(self) -> str:
+        return f"{self.previous_id} -> {self.pledge_id} ({self.kind})"

@@ -39,6 +39,7 @@ from tracker.pipeline.read import document_read, report_with_plan, report_with_r
 from tracker.pipeline.similarity import text_similarity
 from tracker.pipeline.types import PipelineError, PledgeSpan, SectionSpan, Target
 from tracker.pipeline.types import Verdict as VerdictResult
+from tracker.services_chain import chain_build_quietly
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,17 @@ class StaleVersion(Exception):
     def __init__(self, current_version: int):
         super().__init__(f"stale version: the current version is {current_version}")
         self.current_version = current_version
+
+
+class EvidenceReplaced(Exception):
+    """A decision on an evidence span that a re-run of the machine has since removed."""
+
+    def __init__(self, evidence_ids: list[int]):
+        super().__init__(
+            "the machine re-ran after you opened this pledge and replaced evidence "
+            + ", ".join(str(i) for i in evidence_ids) + "; reload it: nothing was saved"
+        )
+        self.evidence_ids = evidence_ids
 
 
 class CurationError(ValueError):
@@ -146,8 +158,14 @@ def document_upload(
     title: str = "",
     source_url: str = "",
     delivered_on: date | None = None,
+    reprocess: bool = False,
 ) -> tuple[Document, bool]:
-    """Store an uploaded file and queue its processing (the API path); the same bytes twice give one row."""
+    """Store an uploaded file and queue its processing (the API path); the same bytes twice give one row.
+
+    Uploading bytes already stored queues them again only when they never got through
+    (failed) or when `reprocess` (the uploader may re-run tracking): re-processing a done
+    report re-tracks its plans, which must not be open to anyone who can upload.
+    """
     from tracker import tasks  # tasks import services; a top-level import would be circular
 
     with transaction.atomic():
@@ -156,8 +174,9 @@ def document_upload(
             filename=filename, data=data, jurisdiction=jurisdiction, year=year, title=title, source_url=source_url,
             delivered_on=delivered_on,
         )
-        # Queued only once the row is committed, so the worker always finds it.
-        tasks.document_process_task.delay_on_commit(document.pk)
+        if created or reprocess or document.state == ProcessingState.FAILED:
+            # Queued only once the row is committed, so the worker always finds it.
+            tasks.document_process_task.delay_on_commit(document.pk)
     return document, created
 
 
@@ -288,6 +307,12 @@ def _document_sections_replace(document: Document, read) -> None:
         .filter(Q(verdict__override_status__gt="") | Q(evidence__origin=EvidenceOrigin.CURATOR) | ~Q(evidence__curation=""))
         .values_list("pk", flat=True)
     )
+    # A chain link a curator confirmed or broke must outlive a re-extraction too.
+    curated |= set(
+        Pledge.objects.filter(pk__in=stale)
+        .filter(Q(chain_links_back__curation__gt="") | Q(chain_links_forward__curation__gt=""))
+        .values_list("pk", flat=True)
+    )
     Pledge.objects.filter(pk__in=set(stale) - curated).delete()
     kept_section_ids |= set(Pledge.objects.filter(pk__in=curated).values_list("section_id", flat=True))
     document.sections.exclude(pk__in=kept_section_ids).delete()
@@ -411,6 +436,9 @@ def pair_track(plan_document_id: int, plan_year: int | None = None) -> Tracking:
             state=ProcessingState.FAILED, error=f"{plan.filename}: {exc!r}", progress=100, finished_at=timezone.now()
         )
     tracking.refresh_from_db()
+    if tracking.state == ProcessingState.DONE and plan_year == plan.year:
+        # Chains need only the plans; run here so every processed plan is chained (idempotent).
+        chain_build_quietly(plan.pk)
     return tracking
 
 
@@ -510,29 +538,10 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             default_change_reason="machine verdict changed on re-run",
         )
 
-    Evidence.objects.filter(pledge__in=pledges, origin=EvidenceOrigin.MACHINE, curation=Curation.NONE).delete()
     NearestPassage.objects.filter(pledge__in=pledges).delete()
+    _evidence_replace(pledges, results, review)
     if review is None:
         return
-    sections = list(review.sections.order_by("start").only("pk", "start", "end"))
-    spans = []
-    for pledge, result in zip(pledges, results, strict=True):
-        for span in result.evidence:
-            if span.end <= span.start:
-                continue
-            spans.append(
-                Evidence(
-                    pledge=pledge,
-                    review_document=review,
-                    section=_section_holding(sections, span.start),
-                    text=span.text,
-                    start=span.start,
-                    end=span.end,
-                    score=round(float(span.score), 2),
-                )
-            )
-    # A span a curator already accepted or rejected keeps its curated row.
-    Evidence.objects.bulk_create(spans, batch_size=500, ignore_conflicts=True)
     NearestPassage.objects.bulk_create(
         [
             NearestPassage(
@@ -545,6 +554,55 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
         ],
         batch_size=500,
     )
+
+
+def _evidence_replace(pledges: list[Pledge], results: list[VerdictResult], review: Document | None) -> None:
+    """Upsert machine evidence by span: the same pledge and review span keep the same row.
+
+    A curator's screen (or API client) holds evidence ids; re-creating every span under a new
+    id on each re-run would turn their pending decisions into "nothing to save". Only spans
+    the re-run no longer finds are deleted (each deletion leaves a history row, which is how a
+    later decision on it is told that the machine re-ran); curated rows are never touched.
+    """
+    sections = list(review.sections.order_by("start").only("pk", "start", "end")) if review else []
+    wanted: dict[tuple[int, int, int], Evidence] = {}
+    if review is not None:
+        for pledge, result in zip(pledges, results, strict=True):
+            for span in result.evidence:
+                if span.end <= span.start:
+                    continue
+                wanted[(pledge.pk, span.start, span.end)] = Evidence(
+                    pledge=pledge,
+                    review_document=review,
+                    section=_section_holding(sections, span.start),
+                    text=span.text,
+                    start=span.start,
+                    end=span.end,
+                    score=round(float(span.score), 2),
+                )
+    current = Evidence.objects.filter(pledge__in=pledges).only(
+        "pk", "pledge_id", "review_document_id", "start", "end", "origin", "curation", "text", "score", "section_id"
+    )
+    stale, to_update = [], []
+    for row in current:
+        key = (row.pledge_id, row.start, row.end)
+        fresh = wanted.get(key) if row.review_document_id == (review.pk if review else None) else None
+        if fresh is None:
+            if row.origin == EvidenceOrigin.MACHINE and row.curation == Curation.NONE:
+                stale.append(row.pk)
+            continue
+        del wanted[key]  # the span exists: keep its row (and id, and any curator decision on it)
+        if row.is_curated:
+            continue
+        if (row.text, row.score, row.section_id) != (fresh.text, fresh.score, fresh.section_id):
+            row.text, row.score, row.section_id = fresh.text, fresh.score, fresh.section_id
+            to_update.append(row)
+    if stale:
+        Evidence.objects.filter(pk__in=stale).delete()
+    if to_update:
+        # A new score is not a new span: the version (what a curator decided on) stays.
+        Evidence.objects.bulk_update(to_update, fields=["text", "score", "section"], batch_size=500)
+    Evidence.objects.bulk_create(list(wanted.values()), batch_size=500, ignore_conflicts=True)
 
 
 def _section_holding(sections: list[Section], offset: int) -> Section | None:
@@ -675,6 +733,14 @@ def evidence_curate(
     return evidence
 
 
+def evidence_replaced_by_rerun(evidence_id: int) -> bool:
+    """Whether a missing span existed once: a re-run deleted it (every deletion leaves a history row)."""
+    return (
+        not Evidence.objects.filter(pk=evidence_id).exists()
+        and Evidence.history.filter(id=evidence_id, history_type="-").exists()
+    )
+
+
 @transaction.atomic
 def pledge_curate(
     *,
@@ -692,6 +758,13 @@ def pledge_curate(
     Returns whether anything was changed.
     """
     own = set(Evidence.objects.filter(pledge_id=pledge_id, pk__in=list(evidence_decisions)).values_list("pk", flat=True))
+    # Checked before anything is written: a screen opened before a re-run must not save half
+    # of its decisions (the override) and silently drop the others.
+    replaced = sorted(
+        evidence_id for evidence_id in set(evidence_decisions) - own if evidence_replaced_by_rerun(evidence_id)
+    )
+    if replaced:
+        raise EvidenceReplaced(replaced)
     changed = False
     # The override first: it checks the verdict version the curator saw, which curating a
     # span then moves on (a curated span marks the verdict checked).

@@ -8,6 +8,7 @@ DATABASE_URL (PostgreSQL) and CELERY_BROKER_URL (Redis) and runs `celery worker`
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 VAR_DIR = BASE_DIR / "var"
@@ -15,8 +16,21 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=False)
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
+# The production switch: HTTPS only (HSTS, redirect, secure cookies) behind a TLS proxy.
+DJANGO_SECURE = env.bool("DJANGO_SECURE", default=False)
+# A deployment (a broker, or the secure switch) must bring its own key: with the built-in dev
+# key anyone who reads this file could forge sessions, CSRF tokens and password resets.
+# Only the embedded default (eager tasks, bin/demo) and local benchmarks may fall back to it.
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG and (CELERY_BROKER_URL or DJANGO_SECURE):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set: a deployment (CELERY_BROKER_URL or DJANGO_SECURE set) refuses to start "
+            "with the built-in development key"
+        )
+    SECRET_KEY = "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -115,7 +129,6 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = TRACKER_MAX_UPLOAD_BYTES + 1024 * 1024
 # Verdicts below this confidence are shown first in the curation queue.
 TRACKER_REVIEW_CONFIDENCE = env.float("TRACKER_REVIEW_CONFIDENCE", default=0.6)
 
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="tracker")
@@ -132,6 +145,34 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540
 # outlast the longest task, or a slow task would run twice at once.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Throttle counts (and anything else cached) must be shared by every web process, or each
+# gunicorn worker counts alone and the limit multiplies by the number of workers. Redis when
+# a cache or broker URL is set; local memory only on the embedded default (one process).
+CACHE_URL = env("CACHE_URL", default="") or (CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="tracker"),
+            # Fail fast in an outage: the request gets a JSON 503, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+if DJANGO_SECURE:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # TLS ends at the proxy in front (docker/compose.yaml); it must set X-Forwarded-Proto
+    # itself and drop any value a client sent, or a client could claim https.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

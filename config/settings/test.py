@@ -6,8 +6,11 @@ Tests that need a server are skipped with the reason printed when it is absent
 
 import os
 
-from .base import *  # noqa: F401,F403
-from .base import env
+# Set before base reads it: worker processes started by the integration tests inherit it.
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-" + "x" * 20)
+
+from .base import *  # noqa: E402,F401,F403
+from .base import env  # noqa: E402
 
 DATABASES = {
     "default": env.db("TEST_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/tracker"),
@@ -18,6 +21,8 @@ DATABASES["default"]["TEST"] = {"NAME": env("TEST_DATABASE_NAME", default=f"test
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_BROKER_URL = ""
 CELERY_TASK_ALWAYS_EAGER = True
+# One process: the tests that need a shared cache start their own processes against Redis.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {**REST_FRAMEWORK}  # noqa: F405
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"anon": "100000/minute", "user": "100000/minute"}
 MEDIA_ROOT = env("MEDIA_ROOT", default="/tmp/tracker-test-media")

@@ -116,3 +116,14 @@ def reader_client(reader) -> APIClient:
 @pytest.fixture
 def curator_client(curator) -> APIClient:
     return _token_client(curator)
+
+
+@pytest.fixture
+def operator(db):
+    return f.OperatorFactory(username="operator")
+
+
+@pytest.fixture
+def operator_client(operator) -> APIClient:
+    """A token holder with tracker.run_tracking."""
+    return _token_client(operator)

@@ -45,8 +45,9 @@ def test_anonymous_gets_401_with_a_token_challenge(anon, world):
     assert response["WWW-Authenticate"] == "Token"
 
 
-@pytest.mark.parametrize("client_name, expected", [("anon", 401), ("reader_client", 202)])
-def test_tracking_a_jurisdiction_needs_a_login(request, world, client_name, expected, django_capture_on_commit_callbacks):
+@pytest.mark.parametrize("client_name, expected", [("anon", 401), ("reader_client", 403), ("curator_client", 403),
+                                                    ("operator_client", 202)])
+def test_tracking_a_jurisdiction_needs_the_run_tracking_permission(request, world, client_name, expected, django_capture_on_commit_callbacks):
     client = request.getfixturevalue(client_name)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(f"/api/jurisdictions/{world.zhejiang.pk}/track/")
@@ -57,9 +58,33 @@ def test_tracking_a_jurisdiction_needs_a_login(request, world, client_name, expe
         assert response.json()["poll_url"].endswith(f"/api/trackings/?jurisdiction={world.zhejiang.pk}")
 
 
-def test_track_a_pair_queues_one_task(reader_client, world, django_capture_on_commit_callbacks):
+def test_any_token_cannot_re_track(reader_client, curator_client, world, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = reader_client.post("/api/trackings/", {"plan_document": world.plan.pk}, format="json")
+        for client in (reader_client, curator_client):
+            response = client.post("/api/trackings/", {"plan_document": world.plan.pk}, format="json")
+            assert response.status_code == 403
+            assert response.json()["error"]["code"] == "permission_denied"
+            assert "run_tracking" in response.json()["error"]["message"]
+    assert callbacks == []
+
+
+def test_re_uploading_a_processed_report_re_processes_only_with_the_permission(
+    reader_client, operator_client, world, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = upload(reader_client, "nb-2025.txt", PLAN_TEXT.encode())
+    assert first.json()["created"] is True
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        again = upload(reader_client, "nb-2025.txt", PLAN_TEXT.encode())
+    assert again.status_code == 202 and again.json()["created"] is False and callbacks == []
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(operator_client, "nb-2025.txt", PLAN_TEXT.encode())
+    assert len(callbacks) == 1
+
+
+def test_track_a_pair_queues_one_task(operator_client, world, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = operator_client.post("/api/trackings/", {"plan_document": world.plan.pk}, format="json")
     assert response.status_code == 202 and len(callbacks) == 1
     assert response["Location"].endswith(f"/api/trackings/?plan_document={world.plan.pk}")
 
@@ -71,8 +96,8 @@ def test_token_endpoint_returns_a_working_token(anon, curator):
     bad = anon.post("/api/auth/token/", {"username": "curator", "password": "wrong"}, format="json")
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
     anon.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    response = anon.post("/api/trackings/", {"plan_document": 999999}, format="json")
-    assert response.status_code == 400  # authenticated: refused for the bad id, not for the login
+    response = anon.post("/api/evidence/999999/curate/", {"decision": "reject", "version": 1}, format="json")
+    assert response.status_code == 404  # authenticated: refused for the bad id, not for the login
 
 
 # --- uploads ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -20,6 +21,14 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = "The resource changed since the version you sent."
     default_code = "stale_version"
+
+
+class EvidenceReplacedConflict(exceptions.APIException):
+    """The span a client decided on was removed by a re-run of the machine since it read it."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("The machine re-ran and replaced this evidence span since you read it; reload the pledge.")
+    default_code = "machine_reran"
 
 
 class PreconditionFailed(exceptions.APIException):

@@ -31,7 +31,7 @@ from rest_framework.views import APIView
 from tracker import selectors, services
 from tracker.api import serializers as s
 from tracker.api.concurrency import etag, expected_version
-from tracker.api.errors import UnprocessableRequest
+from tracker.api.errors import EvidenceReplacedConflict, UnprocessableRequest
 from tracker.api.examples import (
     DOCUMENT_EXAMPLE,
     EVIDENCE_EXAMPLE,
@@ -83,6 +83,16 @@ class CuratorPermission(permissions.BasePermission):
         if request.method in permissions.SAFE_METHODS:
             return True
         return bool(request.user and request.user.is_authenticated and request.user.has_perm("tracker.curate_verdict"))
+
+
+class TrackerPermission(permissions.BasePermission):
+    """Re-running tracking replaces machine output under curators' open screens: it needs
+    the tracker.run_tracking permission, not just any token."""
+
+    message = "Tracking requires the tracker.run_tracking permission."
+
+    def has_permission(self, request: Request, view) -> bool:
+        return bool(request.user and request.user.is_authenticated and request.user.has_perm("tracker.run_tracking"))
 
 
 def row_id(raw) -> int:
@@ -151,13 +161,14 @@ class JurisdictionViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Track every plan of a government",
-        description="Queues one tracking task per processed plan document of this government. Needs a token.",
+        description="Queues one tracking task per processed plan document of this government. "
+        "Needs the tracker.run_tracking permission.",
         request=None,
-        responses={202: s.TrackAcceptedSerializer, 401: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+        responses={202: s.TrackAcceptedSerializer, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE, 404: ERROR_RESPONSE},
         examples=[OpenApiExample("queued", value={"queued": 3, "poll_url": "https://example.org/api/trackings/?jurisdiction=1"},
                                  response_only=True)],
     )
-    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated],
+    @action(detail=True, methods=["post"], permission_classes=[TrackerPermission],
             renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
     def track(self, request: Request, pk: str | None = None) -> Response:
         jurisdiction = self.get_object()
@@ -253,6 +264,8 @@ class DocumentViewSet(CSVListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
                 year=data["year"],
                 title=data["title"],
                 source_url=data["source_url"],
+                # Re-processing a stored report re-tracks its plans: the same permission as tracking.
+                reprocess=request.user.has_perm("tracker.run_tracking"),
             )
         except services.IngestError as exc:
             raise UnprocessableRequest(str(exc), code="invalid_file") from exc
@@ -538,6 +551,8 @@ class EvidenceViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
     def curate(self, request: Request, pk: str | None = None) -> Response:
         evidence_id = row_id(pk)
         if not Evidence.objects.filter(pk=evidence_id).exists():
+            if services.evidence_replaced_by_rerun(evidence_id):
+                raise EvidenceReplacedConflict()
             raise Evidence.DoesNotExist
         form = s.EvidenceCurateSerializer(data=request.data)
         form.is_valid(raise_exception=True)
@@ -667,15 +682,15 @@ class TrackingViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_permissions(self):
         if self.action == "create":
-            return [permissions.IsAuthenticated()]
+            return [TrackerPermission()]
         return super().get_permissions()
 
     @extend_schema(
         summary="Track a plan against its review",
         description="Queues the judging of one plan document's pledges against the next year's review "
-        "(pending when that review is not in yet). Needs a token.",
+        "(pending when that review is not in yet). Needs the tracker.run_tracking permission.",
         request=s.TrackPairSerializer,
-        responses={202: s.TrackAcceptedSerializer, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE},
+        responses={202: s.TrackAcceptedSerializer, 400: ERROR_RESPONSE, 401: ERROR_RESPONSE, 403: ERROR_RESPONSE},
         examples=[OpenApiExample("pair", value={"plan_document": 7, "plan_year": 2025}, request_only=True),
                   OpenApiExample("queued", value={"queued": 1, "poll_url": "https://example.org/api/trackings/?plan_document=7"},
                                  response_only=True)],

@@ -36,9 +36,9 @@ MAX_YEARS_APART = 3
 TEXT_THRESHOLD = 0.62
 # Target links need the metric named the same way (after the shared metric fold).
 METRIC_THRESHOLD = 0.8
-# A short pledge shares its few bigrams with many others by chance: below this much IDF mass
-# (about three rare bigrams) it only links when the texts are nearly identical.
-MIN_MASS = 6.0
+# A short pledge shares its few bigrams with many others by chance: with fewer content
+# bigrams than this (发展经济) it only links when the texts are nearly identical.
+MIN_BIGRAMS = 3
 SHORT_THRESHOLD = 0.85
 # Among links of close similarity, a scored (checkable) pledge is preferred to a general one.
 SCORED_BONUS = 0.03
@@ -46,8 +46,8 @@ SCORED_BONUS = 0.03
 # Stages of a deliverable, in order; a later stage in the new pledge makes the link "continued".
 _STAGES: tuple[tuple[int, re.Pattern], ...] = (
     (1, re.compile(r"研究制定|研究论证|谋划|论证|筹划|筹备|前期工作|规划建设|编制")),
-    (2, re.compile(r"启动|开工|试点|起步|先行先试|探索|开展试点|新开工")),
-    (4, re.compile(r"扩大|推广|拓展|全面推开|全面推行|全面实施|全覆盖|扩围|提质|升级")),
+    (2, re.compile(r"启动|开工|试点|起步|先行先试|探索|开展试点|新开工|商签|谈判|签署")),
+    (4, re.compile(r"扩大|推广|拓展|全面推开|全面推行|全面实施|(?<![健齐安])全覆盖|扩围|提质|升级")),
     (5, re.compile(r"建成|基本建成|完成|竣工|投产|投运|投入使用|通车|落成|收官|全面建立")),
 )
 _DEFAULT_STAGE = 3  # 推进, 实施, 建设: the work going on
@@ -136,7 +136,7 @@ def _unit_key(pledge: PledgeSpan) -> str:
 
 def _texts_similarity(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Similarity matrix (len(a) x len(b)) of IDF-weighted bigram Dice and a rapidfuzz alignment,
-    and the IDF mass of each text (a short text says little)."""
+    and the number of content bigrams of each text (a short text says little)."""
     ga = [set(bigrams(t)) for t in a]
     gb = [set(bigrams(t)) for t in b]
     df: dict[str, int] = {}
@@ -159,10 +159,11 @@ def _texts_similarity(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, n
     mass_a, mass_b = ma @ idf, mb @ idf
     overlap = (ma * idf) @ mb.T
     dice = 2.0 * overlap / (mass_a[:, None] + mass_b[None, :] + 1e-6)
+    count_a, count_b = ma.sum(axis=1), mb.sum(axis=1)
     stripped_a = [t.replace("\u3000", "") for t in a]
     stripped_b = [t.replace("\u3000", "") for t in b]
     aligned = process.cdist(stripped_a, stripped_b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
-    return 0.6 * dice + 0.4 * aligned, mass_a, mass_b
+    return 0.6 * dice + 0.4 * aligned, count_a, count_b
 
 
 def _quoted_clash(a: str, b: str) -> bool:
@@ -226,7 +227,7 @@ def plans_chain(
 
     old_norm = [_normalised(p.text) for p in old]
     new_norm = [_normalised(p.text) for p in new]
-    sim, mass_old, mass_new = _texts_similarity(old_norm, new_norm)
+    sim, grams_old, grams_new = _texts_similarity(old_norm, new_norm)
 
     candidates: list[tuple[float, int, int, str, str]] = []  # (rank, i, j, basis, kind)
     # Targets: the same metric in the same unit, whatever the figure.
@@ -251,7 +252,7 @@ def plans_chain(
         if (i, j) in target_pairs:
             continue
         score = float(sim[i, j])
-        if min(mass_old[i], mass_new[j]) < MIN_MASS and score < SHORT_THRESHOLD:
+        if min(grams_old[i], grams_new[j]) < MIN_BIGRAMS and score < SHORT_THRESHOLD:
             continue
         if _quoted_clash(old[i].text, new[j].text):
             continue
