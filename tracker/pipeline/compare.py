@@ -7,6 +7,7 @@ in between.
 
 from __future__ import annotations
 
+from tracker.pipeline.calibrate import Model, pledges_assess, scorecard_estimate
 from tracker.pipeline.judge import pledges_judge, pledges_pending
 from tracker.pipeline.read import document_read, report_with_plan, report_with_review
 from tracker.pipeline.types import EvidenceSpan, PipelineError, ReadDocument, ReportStructure
@@ -82,8 +83,13 @@ def pair_compare(
     review_data: bytes | None,
     plan_year: int,
     jurisdiction: str = "",
+    model: Model | None = None,
 ) -> dict:
-    """Extract the plan's pledges and judge each against the review (pending without one)."""
+    """Extract the plan's pledges and judge each against the review (pending without one).
+
+    Each pledge carries whether it is scored (a checkable pledge, not a general commitment) and
+    the probability of each status; the scorecard is estimated from those probabilities.
+    """
     plan = document_read(plan_name, plan_data, plan_year)
     plan_report = report_with_plan(plan, plan_year)
     if plan_report is None:
@@ -99,13 +105,17 @@ def pair_compare(
             raise PipelineError(f"{review_name}: no review of {plan_year} was recognised")
         verdicts = pledges_judge(pledges, review.text, review_report.sections, plan_year)
         review_summary = _document_summary(review, review_report, plan_year + 1)
+    assessed = pledges_assess(pledges, verdicts, report_positions(plan_report), model)
     rows = []
-    for pledge, verdict in zip(pledges, verdicts, strict=True):
+    for pledge, verdict, assessment in zip(pledges, verdicts, assessed, strict=True):
         row = _pledge_dict(pledge)
         row.update(
             {
                 "status": verdict.status,
                 "confidence": round(verdict.confidence, 4),
+                "scored": assessment.scored,
+                "p_pledge": assessment.p_pledge,
+                "probabilities": assessment.probabilities,
                 "actual": verdict.actual.as_dict() if verdict.actual else None,
                 "evidence": [_span_dict(e) for e in verdict.evidence],
                 "nearest": [_span_dict(e) for e in verdict.nearest],
@@ -114,4 +124,14 @@ def pair_compare(
         rows.append(row)
     plan_summary = _document_summary(plan, plan_report, plan_year)
     plan_summary["jurisdiction"] = jurisdiction
-    return {"plan": plan_summary, "review": review_summary, "pledges": rows}
+    out = {"plan": plan_summary, "review": review_summary, "pledges": rows}
+    estimate = scorecard_estimate(assessed, model)
+    if estimate is not None:
+        out["scorecard"], out["scorecard_interval"] = estimate
+    return out
+
+
+def report_positions(report: ReportStructure) -> list[float]:
+    """Where each pledge stands in the plan part, 0 (first) to 1 (last)."""
+    span = max(1, report.end - report.start)
+    return [(p.start - report.start) / span for p in report.pledges]

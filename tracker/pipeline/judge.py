@@ -120,7 +120,8 @@ def pledge_judge(
     if step is not None:
         status, conf, ev, fig = step
         actual = Target("", fig.value, fig.unit or None, fig.comparator, "floor", fig.value_max)
-        return Verdict(status, conf, tuple(_evidence(s, 100.0 * conf) for s in ev), actual)
+        feats = {"path": "step", "top": 100.0 * conf, "second": 0.0}
+        return Verdict(status, conf, tuple(_evidence(s, 100.0 * conf) for s in ev), actual, features=feats)
     # Praise of a whole field (社会事业取得新进展) is never evidence for one deliverable, and
     # a five-year total only weakly says what happened in the plan year.
     cands = [c for c in cands if not is_generic(c.span.text)]
@@ -133,7 +134,9 @@ def pledge_judge(
     )
     best = cands[0] if cands else None
     top = best.score if best is not None else 0.0
+    feats = _decision_features(cands)
     target, metric = target_of(pledge)
+    feats["has_target"] = 1.0 if target is not None else 0.0
     if target is not None:
         found = target_actual(pledge, cands, target, metric, review_count)
         if found is not None:
@@ -143,7 +146,10 @@ def pledge_judge(
             direction = metric_direction(metric or pledge.text)
             status, conf = compare(target, fig, direction)
             actual = Target(metric, fig.value, fig.unit or None, fig.comparator, direction, fig.value_max)
-            return Verdict(status, round(conf * min(1.0, 0.5 + sim / 2), 3), (_evidence(cand.span, cand.score),), actual)
+            feats.update(path="target", target_sim=float(sim))
+            return Verdict(
+                status, round(conf * min(1.0, 0.5 + sim / 2), 3), (_evidence(cand.span, cand.score),), actual, features=feats
+            )
     if best is not None and (top >= ADDRESSED_AT or _rare_pair(best)):
         status, conf = words_status(pledge.text, best.span.text)
         if status == "fulfilled" and enumeration_partial(pledge.text, best.span.text):
@@ -151,13 +157,36 @@ def pledge_judge(
         slope, bias = ADDRESSED_CALIBRATION
         # words_status gives 0.7 for a plain completion; partial and missed calls are less sure
         conf = min(MAX_CONFIDENCE, _sigmoid(slope * (top - ADDRESSED_AT) + bias) * conf / 0.7)
-        return Verdict(status, round(conf, 3), _evidence_pick(cands))
+        feats["path"] = "words" if top >= ADDRESSED_AT else "rare"
+        return Verdict(status, round(conf, 3), _evidence_pick(cands), features=feats)
     if blankets and listed:
         # the claim is about the whole list, not similar to the item: its score says so
-        return Verdict("fulfilled", BLANKET_CONFIDENCE, (_evidence(blankets[0], 100.0 * BLANKET_CONFIDENCE),))
+        feats["path"] = "blanket"
+        ev = (_evidence(blankets[0], 100.0 * BLANKET_CONFIDENCE),)
+        return Verdict("fulfilled", BLANKET_CONFIDENCE, ev, features=feats)
     slope, bias = DROPPED_CALIBRATION
     conf = min(MAX_CONFIDENCE, _sigmoid(slope * (ADDRESSED_AT - top) + bias))
-    return Verdict("dropped", round(conf, 3), nearest=_nearest_pick(cands))
+    if best is not None:
+        # what the words of the closest span would have said: a near-miss "completed" differs
+        # from a near-miss that shares a topic word
+        feats["near_status"] = words_status(pledge.text, best.span.text)[0]
+    feats["path"] = "none"
+    return Verdict("dropped", round(conf, 3), nearest=_nearest_pick(cands), features=feats)
+
+
+# Similarity features of the best span handed on to the learned probabilities.
+DECISION_FEATURES = ("sent_recall", "rare_word", "n_words", "recall", "word_recall", "precision", "run", "fuzzy",
+                     "quoted", "has_quoted", "figure", "n_rare", "explained_away", "hub")
+
+
+def _decision_features(cands: Sequence[Candidate]) -> dict:
+    feats: dict = {"top": cands[0].score if cands else 0.0, "second": cands[1].score if len(cands) > 1 else 0.0}
+    if cands:
+        f = cands[0].features
+        for k in DECISION_FEATURES:
+            feats[k] = float(f.get(k, 0.0))
+        feats["five_year"] = 1.0 if cands[0].span.five_year else 0.0
+    return feats
 
 
 def _rare_pair(c: Candidate) -> bool:

@@ -133,3 +133,8 @@ class Verdict:
     # For a dropped pledge, the review passages closest to it, below the threshold: not
     # evidence, but where a curator or a reader checks that the review really is silent.
     nearest: tuple[EvidenceSpan, ...] = ()
+    # What the decision saw (best and second score, the best span's similarity features, the
+    # path taken): the input of the learned probabilities of pipeline/calibrate.py.
+    features: dict = field(default_factory=dict, compare=False, hash=False)
+    # Calibrated probability of each status (fulfilled, partial, missed, dropped), summing to 1.
+    probabilities: dict = field(default_factory=dict, compare=False, hash=False)
