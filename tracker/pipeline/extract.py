@@ -54,6 +54,10 @@ _SLOGAN = re.compile(
 )
 
 
+_RATIONALE = re.compile(r"(?:主要)?考虑(?:了|到)|这是|这既是|之所以")
+_ECHO = re.compile(r"^该([\u4e00-\u9fff]{1,4})的\1")
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause spans (start, end) between commas, semicolons and sentence ends."""
     spans = []
@@ -193,6 +197,10 @@ def pledge_kind(clause: str, threshold: int = PLEDGE_THRESHOLD) -> str | None:
         return None
     # A forecast (预计…) or the delta of the figure before it (比上年增加…) promises nothing new.
     if re.match(r"(?:预计|比上年|比去年|较上年|同比)", clause):
+        return None
+    # The reason given for a target (考虑了…需要) and a rhetorical echo (该X的X) are parts of a
+    # sentence, not deliverables.
+    if _RATIONALE.match(clause) or _ECHO.match(clause):
         return None
     score = pledge_score(clause)
     if score < threshold or (score < STANDALONE_SCORE and len(clause) < WEAK_MIN_CHARS):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from .clean import clean_text
+from .dedupe import pledges_dedupe
 from .extract import pledges_extract
 from .ingest import decode_file
 from .segment import heading_years, report_split
@@ -71,7 +72,7 @@ def document_read(name: str, data: bytes, year: int | None = None) -> ReadDocume
     text, offset_map = clean_text(original)
     reports = report_split(text, year)
     for report in reports:
-        report.pledges = pledges_extract(text, report)
+        report.pledges = pledges_dedupe(pledges_extract(text, report))
     warnings = _year_warnings(text, reports, year)
     if not any(r.sections_of("plan") for r in reports):
         warnings.append(f"{name}: no plan section recognised")
