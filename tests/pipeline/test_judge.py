@@ -213,6 +213,9 @@ def test_benchmark_runs_on_the_corpus():
     assert out["scales"][1]["pairs_per_second_per_worker"] > 0
     assert out["county_workers_for_one_hour"] >= 1
     assert any("county-level" in x for x in lines)
+    # the learned models are timed against the pipeline without them, in the same run
+    assert 0 < out["learned_s_per_pair"] and 1.0 <= out["learned_slowdown"] < 1.5
+    assert any("learned probabilities" in x for x in lines)
 
 
 @settings(max_examples=40, deadline=None)

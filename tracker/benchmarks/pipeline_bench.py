@@ -207,6 +207,31 @@ def _judge_only(pair: Pair) -> float:
     return time.perf_counter() - t0
 
 
+LEARNED_PAIRS = 4
+
+
+def _learned_cost(pairs: list[Pair]) -> dict:
+    """Seconds per pair of the learned models (pledge and status probabilities, the estimate),
+    and the pipeline's time with them over its time without them, measured on the same pairs."""
+    from tracker.pipeline.calibrate import model_default, pledges_assess, scorecard_estimate
+
+    model_default()  # loaded once per worker, like jieba's dictionary
+    full = learned = 0.0
+    for pair in pairs:
+        t = time.perf_counter()
+        pledges, review, sections = pair_inputs(pair)
+        verdicts = pledges_judge(pledges, review, sections, pair.plan_year)
+        t1 = time.perf_counter()
+        positions = [i / max(1, len(pledges) - 1) for i in range(len(pledges))]
+        scorecard_estimate(pledges_assess(pledges, verdicts, positions))
+        t2 = time.perf_counter()
+        full += t2 - t
+        learned += t2 - t1
+    n = max(1, len(pairs))
+    return {"seconds_per_pair": round(learned / n, 4),
+            "slowdown": round(full / (full - learned), 3) if full > learned else None}
+
+
 def _p95(xs: list[float]) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, math.ceil(0.95 * len(xs)) - 1)]
@@ -282,6 +307,13 @@ def benchmark_run(
     out(
         f"naive difflib over sentences: {naive:.2f}s vs {ours:.2f}s for matching on {len(sample)} pairs "
         f"(x{results['baseline_ratio']} faster)"
+    )
+    learned = _learned_cost(real[:LEARNED_PAIRS])
+    results["learned_s_per_pair"] = learned["seconds_per_pair"]
+    results["learned_slowdown"] = learned["slowdown"]
+    out(
+        f"learned probabilities and scorecard estimate: {1000 * learned['seconds_per_pair']:.1f} ms per pair; the "
+        f"pipeline with them runs at 1/{learned['slowdown']:.3f} of its throughput without them"
     )
     worst = max(r["median_s"] for r in results["scales"].values())
     p95 = max(r["p95_s"] for r in results["scales"].values())

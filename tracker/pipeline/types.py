@@ -60,7 +60,7 @@ class PledgeSpan:
     section_start: int  # start of the SectionSpan holding the pledge
     target: Target | None = None
     # False for a general commitment (a direction of work with no deliverable): listed, never
-    # counted on a scorecard. Decided by the learned model of pipeline/checkable.py.
+    # counted on a scorecard. Set from the learned pledge model (calibrate.pledges_assess).
     scored: bool = True
 
 

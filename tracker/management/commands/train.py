@@ -41,8 +41,12 @@ class Command(BaseCommand):
             pairs = pairs_build(Path(opts["gold"]), Path(opts["corpus"]))
         except (GoldError, PipelineError) as exc:
             raise CommandError(str(exc)) from exc
-        if len(pairs) < 2:
-            raise CommandError(f"{opts['gold']}: leave-one-pair-out needs at least two labelled pairs, found {len(pairs)}")
+        if len(pairs) < 3:
+            # each held-out fit nests one more held-out fit for its threshold and spread
+            raise CommandError(
+                f"{opts['gold']}: leave-one-pair-out with a held-out threshold needs at least three labelled pairs, "
+                f"found {len(pairs)}"
+            )
         names = [p.name for p in pairs]
         if opts["hold_out"] and opts["hold_out"] not in names:
             raise CommandError(f"{opts['gold']}: no labelled pair {opts['hold_out']} (pairs: {', '.join(names)})")
