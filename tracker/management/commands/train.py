@@ -15,6 +15,16 @@ from tracker.pipeline.calibrate import MODEL_PATH, STATUSES
 from tracker.pipeline.types import PipelineError
 
 
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
+
+
 class Command(BaseCommand):
     help = (
         "Fit the checkable-pledge and status models on the labelled pairs, print every figure held out "
@@ -69,6 +79,9 @@ class Command(BaseCommand):
         if opts["dry_run"]:
             return
         self._write(Path(opts["out"]), shipped.params)
+        if not opts["hold_out"]:
+            # what the method page shows: the same figures, beside the parameters they describe
+            self._write(Path(opts["out"]).with_name(Path(opts["out"]).stem + "_figures.json"), _rounded(figures))
         trained = ", ".join(shipped.params["trained_on"])
         self.stdout.write(f"parameters fitted on {trained} -> {opts['out']}")
 
@@ -104,7 +117,7 @@ class Command(BaseCommand):
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".model-", suffix=".json")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(params, fh, ensure_ascii=False, indent=0, sort_keys=False)
+                json.dump(params, fh, ensure_ascii=False, indent=0)
                 fh.write("\n")
             os.chmod(tmp, 0o644)
             os.replace(tmp, path)
