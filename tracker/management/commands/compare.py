@@ -37,4 +37,11 @@ class Command(BaseCommand):
             for row in result["pledges"]:
                 counts[row["status"]] = counts.get(row["status"], 0) + 1
             summary = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            self.stdout.write(f"{len(result['pledges'])} pledges ({summary}) -> {opts['out']}")
+            scored = sum(1 for row in result["pledges"] if row.get("scored", True))
+            line = f"{len(result['pledges'])} pledges, {scored} scored ({summary})"
+            if "scorecard" in result:
+                line += "; estimated " + ", ".join(
+                    f"{k} {100 * v:.0f}% ({100 * lo:.0f}–{100 * hi:.0f})"
+                    for (k, v), (lo, hi) in zip(result["scorecard"].items(), result["scorecard_interval"].values(), strict=True)
+                )
+            self.stdout.write(f"{line} -> {opts['out']}")
