@@ -304,7 +304,10 @@ def _document_sections_replace(document: Document, read) -> None:
     stale = [p.pk for key, p in existing_pledges.items() if key not in wanted]
     curated = set(
         Pledge.objects.filter(pk__in=stale)
-        .filter(Q(verdict__override_status__gt="") | Q(evidence__origin=EvidenceOrigin.CURATOR) | ~Q(evidence__curation=""))
+        # evidence__curation__gt, not ~Q(evidence__curation=""): the negation over the evidence
+        # join is true for a pledge with no evidence at all, which kept every stale pledge of a
+        # pending plan.
+        .filter(Q(verdict__override_status__gt="") | Q(evidence__origin=EvidenceOrigin.CURATOR) | Q(evidence__curation__gt=""))
         .values_list("pk", flat=True)
     )
     # A chain link a curator confirmed or broke must outlive a re-extraction too.

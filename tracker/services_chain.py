@@ -185,11 +185,21 @@ def chain_build_quietly(plan_document_id: int) -> None:
         logger.exception("chaining plan %s failed", plan_document_id)
 
 
+class ChainCurationError(ValueError):
+    """A chain curation that cannot be applied (a break without a reason)."""
+
+
 @transaction.atomic
 def chain_curate(
     *, link_id: int, confirm: bool, user, expected_version: int | None = None, reason: str = ""
 ) -> ChainLink:
-    """A curator confirms a link or breaks it; either way the machine never changes it again."""
+    """A curator confirms a link or breaks it; either way the machine never changes it again.
+
+    Breaking needs a reason: a broken link disappears from every public page and list, and the
+    next curator (or a reader of the history) must be able to tell why.
+    """
+    if not confirm and not reason.strip():
+        raise ChainCurationError("breaking a link needs a reason")
     link = ChainLink.objects.select_for_update().get(pk=link_id)
     if expected_version is not None and link.version != expected_version:
         raise ChainStaleVersion(link.version)
@@ -202,4 +212,24 @@ def chain_curate(
     what = "link confirmed" if confirm else "link broken"
     link._change_reason = (f"{what}: {reason.strip()}" if reason.strip() else what)[:100]
     link.save()
+    return link
+
+
+def chain_link_confirm(*, link_id: int, user, expected_version: int | None = None, reason: str = "") -> ChainLink:
+    """The two pledges are the same deliverable: the link stays whatever the machine says later."""
+    return chain_curate(link_id=link_id, confirm=True, user=user, expected_version=expected_version, reason=reason)
+
+
+def chain_link_break(*, link_id: int, user, reason: str, expected_version: int | None = None) -> ChainLink:
+    """Not the same deliverable: the link is hidden and never proposed again.
+
+    The two plans are linked again at once, so each pledge may take its next best link
+    (the one the broken link had taken from it) without waiting for the next tracking run.
+    """
+    link = chain_curate(link_id=link_id, confirm=False, user=user, expected_version=expected_version, reason=reason)
+    later = Document.objects.get(pk=link.pledge.document_id)
+    # The plan the machine links to now, not necessarily the broken link's (a late-found year).
+    earlier = plan_previous(later) if later.plan_report_index is not None else None
+    if earlier is not None:
+        chain_link_plans(earlier, later)
     return link
