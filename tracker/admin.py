@@ -22,7 +22,18 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from tracker import selectors, services
 from tracker.highlight import highlight_html, shared_share
-from tracker.models import Document, Evidence, Jurisdiction, Pledge, Section, Status, Tracking, Verdict
+from tracker.models import (
+    ChainCuration,
+    ChainLink,
+    Document,
+    Evidence,
+    Jurisdiction,
+    Pledge,
+    Section,
+    Status,
+    Tracking,
+    Verdict,
+)
 
 CURATE_PERMISSION = "tracker.curate_verdict"
 # The admin index links the review queue, where curation starts.
@@ -368,6 +379,101 @@ class TrackingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["state", "plan_year"]
     readonly_fields = ["plan_document", "review_document", "plan_year", "state", "progress", "error", "started_at",
                        "finished_at"]
+
+
+@admin.register(ChainLink)
+class ChainLinkAdmin(CurateMixin, ReadOnlyMixin, SimpleHistoryAdmin):
+    """Chain links between consecutive plans: a curator confirms or breaks each on its own screen.
+
+    The decision goes through services_chain (compare-and-set on the version seen) and the
+    machine never changes a decided link again.
+    """
+
+    list_display = ["previous_text", "pledge_text", "years", "kind", "similarity", "curation_shown", "curate_link"]
+    list_filter = ["curation", "kind", "basis", "years_apart", "jurisdiction"]
+    search_fields = ["pledge__text", "previous__text"]
+    list_per_page = 50
+    # Least similar first: where the machine is most likely wrong.
+    ordering = ["similarity", "pk"]
+    history_list_display = ["curation", "curation_reason", "version"]
+    readonly_fields = ["previous", "pledge", "jurisdiction", "kind", "similarity", "basis", "years_apart", "curation",
+                       "curated_by", "curated_at", "curation_reason", "version"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ChainLink]:
+        return super().get_queryset(request).select_related("previous", "pledge", "jurisdiction")
+
+    @admin.display(description="earlier pledge")
+    def previous_text(self, link: ChainLink) -> str:
+        return f"{link.previous.plan_year}: {link.previous.text[:50]}"
+
+    @admin.display(description="later pledge")
+    def pledge_text(self, link: ChainLink) -> str:
+        return f"{link.pledge.plan_year}: {link.pledge.text[:50]}"
+
+    @admin.display(description="years apart", ordering="years_apart")
+    def years(self, link: ChainLink) -> str:
+        return f"{link.years_apart} (a year missing)" if link.gap else "1"
+
+    @admin.display(description="curation", ordering="curation")
+    def curation_shown(self, link: ChainLink) -> str:
+        return link.get_curation_display()
+
+    @admin.display(description="")
+    def curate_link(self, link: ChainLink) -> str:
+        return format_html('<a href="{}">confirm or break →</a>', reverse("admin:tracker_chainlink_curate", args=[link.pk]))
+
+    def get_urls(self):
+        urls = super().get_urls()
+        curate = path("<int:link_id>/curate/", self.admin_site.admin_view(self.curate_view),
+                      name="tracker_chainlink_curate")
+        return [curate, *urls]
+
+    def curate_view(self, request: HttpRequest, link_id: int) -> HttpResponse:
+        from tracker import services_chain
+
+        if not self.has_curate_permission(request):
+            raise PermissionDenied
+        link = get_object_or_404(self.get_queryset(request), pk=link_id)
+        here = reverse("admin:tracker_chainlink_curate", args=[link_id])
+        if request.method == "POST":
+            post = request.POST
+            decision = post.get("action")
+            try:
+                if decision == "confirm":
+                    services_chain.chain_link_confirm(link_id=link.pk, user=request.user,
+                                                      expected_version=_int(post.get("version")),
+                                                      reason=post.get("reason", ""))
+                    self.message_user(request, "Link confirmed: the machine keeps it on every re-run.", messages.SUCCESS)
+                elif decision == "break":
+                    services_chain.chain_link_break(link_id=link.pk, user=request.user,
+                                                    expected_version=_int(post.get("version")),
+                                                    reason=post.get("reason", ""))
+                    self.message_user(request, "Link broken: it is hidden and never proposed again.", messages.SUCCESS)
+                else:
+                    self.message_user(request, "Nothing to save.", messages.INFO)
+            except services_chain.ChainStaleVersion:
+                self.message_user(request, "Not saved: another curator decided on this link after you opened it. "
+                                  "The page shows their decision now.", messages.ERROR)
+            except services_chain.ChainCurationError as exc:
+                self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            return HttpResponseRedirect(here)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": f"Chain link {link.pk}",
+            "link": link,
+            "previous_status": _status_of(link.previous),
+            "pledge_status": _status_of(link.pledge),
+            "history": link.history.select_related("history_user").order_by("-history_date")[:30],
+            "CONFIRMED": ChainCuration.CONFIRMED,
+            "BROKEN": ChainCuration.BROKEN,
+        }
+        return TemplateResponse(request, "admin/tracker/chainlink/curate.html", context)
+
+
+def _status_of(pledge: Pledge) -> str:
+    verdict = _verdict(pledge)
+    return verdict.status if verdict else Status.PENDING
 
 
 def _evidence_decisions(post) -> dict[int, tuple[bool, int | None]]:

@@ -6,7 +6,7 @@ dashboard translates them here so the API's values never change with the UI.
 
 from django.utils.translation import gettext_lazy as _
 
-from tracker.models import Comparator, Level, PledgeKind, Status
+from tracker.models import ChainKind, Comparator, Level, PledgeKind, Status
 
 STATUS_LABELS = {
     Status.FULFILLED: _("fulfilled"),
@@ -29,6 +29,14 @@ KIND_LABELS = {
     PledgeKind.TARGET: _("target"),
     PledgeKind.PROJECT: _("project"),
     PledgeKind.ACTION: _("action"),
+}
+
+# How a pledge follows the one of the year before (a chain link's kind).
+CHAIN_KIND_LABELS = {
+    ChainKind.REPEATED: _("promised again"),
+    ChainKind.CONTINUED: _("next stage"),
+    ChainKind.TARGET_RAISED: _("target raised"),
+    ChainKind.TARGET_LOWERED: _("target lowered"),
 }
 
 LEVEL_LABELS = {

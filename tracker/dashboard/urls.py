@@ -16,6 +16,7 @@ urlpatterns = [
     path("pledge/<int:pledge_id>/", views.pledge, name="pledge"),
     path("pledge/<int:pledge_id>/<slug:table>.csv", views.pledge_csv, name="pledge_csv"),
     path("government/<int:jurisdiction_id>/", views.government, name="government"),
+    path("government/<int:jurisdiction_id>/<slug:which>.csv", views.government_chains_csv, name="government_chains_csv"),
     path("report/<int:document_id>/", views.document, name="document"),
     path("compare/", views.compare, name="compare"),
     path("compare.csv", views.compare_csv, name="compare_csv"),

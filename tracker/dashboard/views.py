@@ -17,7 +17,7 @@ from django.utils import translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_GET, require_safe
 
-from tracker import selectors
+from tracker import selectors, selectors_chain
 from tracker.dashboard import highlight as highlighting
 from tracker.dashboard import tables
 from tracker.dashboard.facets import facet_groups
@@ -28,6 +28,8 @@ PAGE_SIZE = 50
 # The dropped list leads the scorecard; beyond this many the reader follows the filtered list.
 DROPPED_SHOWN = 30
 TARGETS_SHOWN = 200
+# Each chain list of the government page shows this many; the CSV has them all.
+CHAIN_LINKS_SHOWN = 30
 
 
 def _pledge_url(request: HttpRequest):
@@ -205,6 +207,8 @@ def pledge(request: HttpRequest, pledge_id: int) -> HttpResponse:
         "context_after": after,
         "history": selectors.pledge_history(item),
         "permalink": request.build_absolute_uri(reverse("dashboard:pledge", args=[item.pk])),
+        # The same deliverable promised in other years, oldest first (one step: no chain).
+        "chain": selectors_chain.pledge_chain(item.pk),
     }
     return render(request, "dashboard/pledge.html", context)
 
@@ -233,6 +237,17 @@ def pledge_csv(request: HttpRequest, pledge_id: int, table: str) -> HttpResponse
             for e in selectors.pledge_evidence(item)
         )
         header = ["evidence_id", "review_document_id", "start", "end", "score", "origin", "curation", "text"]
+    elif table == "chain":
+        steps = selectors_chain.pledge_chain(item.pk)
+        rows = (
+            [
+                step.pledge.pk, step.pledge.plan_year, step.status, step.pledge.text,
+                step.link.kind if step.link else "", step.link.years_apart if step.link else "",
+                step.link.curation if step.link else "",
+            ]
+            for step in steps
+        )
+        header = ["pledge_id", "plan_year", "status", "text", "kind", "years_apart", "curation"]
     elif table == "history":
         rows = (
             [
@@ -381,5 +396,24 @@ def government(request: HttpRequest, jurisdiction_id: int) -> HttpResponse:
         ),
         "chart_height": tables.chart_height(len(judged)),
         "data_as_of": selectors.data_as_of(jurisdiction_id),
+        "chain_lists": [
+            {
+                "name": name,
+                "links": list(selectors_chain.jurisdiction_chain_links(jurisdiction_id, name)[:CHAIN_LINKS_SHOWN]),
+                "count": count,
+            }
+            for name, count in selectors_chain.jurisdiction_chain_counts(jurisdiction_id).items()
+        ],
+        "chain_links_shown": CHAIN_LINKS_SHOWN,
     }
     return render(request, "dashboard/government.html", context)
+
+
+@require_safe
+def government_chains_csv(request: HttpRequest, jurisdiction_id: int, which: str) -> HttpResponse:
+    """One of the government's chain lists (done_again, silent_again, target_changed), every row."""
+    jurisdiction = get_object_or_404(Jurisdiction, pk=jurisdiction_id)
+    if which not in selectors_chain.CHAIN_LISTS:
+        raise Http404("unknown list")
+    rows = (selectors_chain.chain_link_row(link) for link in selectors_chain.jurisdiction_chain_links(jurisdiction.pk, which))
+    return tables.csv_response(f"government-{jurisdiction.pk}-{which}.csv", selectors_chain.CHAIN_LINK_COLUMNS, rows)

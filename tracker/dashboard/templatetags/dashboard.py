@@ -6,7 +6,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from tracker.dashboard import highlight as highlighting
-from tracker.dashboard.labels import COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
+from tracker.dashboard.labels import CHAIN_KIND_LABELS, COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
 from tracker.figures import figure_parts, number_text
 from tracker.models import Pledge, Status
 from tracker.selectors import part_label, section_part
@@ -29,6 +29,11 @@ def status_label(status: str) -> str:
 @register.filter
 def kind_label(kind: str) -> str:
     return str(KIND_LABELS.get(kind, kind))
+
+
+@register.filter
+def chain_kind_label(kind: str) -> str:
+    return str(CHAIN_KIND_LABELS.get(kind, kind))
 
 
 @register.filter
