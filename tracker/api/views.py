@@ -28,8 +28,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tracker import selectors, services
+from tracker import selectors, selectors_chain, services
 from tracker.api import serializers as s
+from tracker.api import serializers_chain as sc
 from tracker.api.concurrency import etag, expected_version
 from tracker.api.errors import EvidenceReplacedConflict, UnprocessableRequest
 from tracker.api.examples import (
@@ -175,6 +176,33 @@ class JurisdictionViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         trackings = services.jurisdiction_track_request(jurisdiction.pk)
         poll = request.build_absolute_uri(reverse("api:tracking-list")) + f"?jurisdiction={jurisdiction.pk}"
         return Response({"queued": len(trackings), "poll_url": poll}, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        summary="A government's pledges promised again",
+        description="Links between a pledge of one plan and the pledge of the government's previous plan it "
+        "repeats or continues, newest plan first; links a curator broke are left out. `list=done_again`: promised "
+        "again in the same words after the review reported it fulfilled (annual targets left out); "
+        "`list=silent_again`: promised again after the review said nothing (dropped); `list=target_changed`: the "
+        "same metric with a new figure. `?format=csv` streams every row.",
+        parameters=[
+            OpenApiParameter("list", str, enum=sc.CHAIN_LIST_NAMES, description="One of the lists; all links without it."),
+            FORMAT_PARAMETER,
+        ],
+        responses={200: sc.ChainLinkSerializer(many=True), 400: ERROR_RESPONSE, 404: ERROR_RESPONSE},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None)
+    def chains(self, request: Request, pk: str | None = None) -> Response:
+        jurisdiction = self.get_object()
+        which = request.query_params.get("list") or None
+        if which is not None and which not in selectors_chain.CHAIN_LISTS:
+            raise UnprocessableRequest(f"list: one of {', '.join(selectors_chain.CHAIN_LISTS)}")
+        links = selectors_chain.jurisdiction_chain_links(jurisdiction.pk, which)
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            columns = selectors_chain.CHAIN_LINK_COLUMNS
+            rows = (dict(zip(columns, selectors_chain.chain_link_row(link), strict=True)) for link in links.iterator())
+            return csv_stream(columns, rows, f"jurisdiction-{jurisdiction.pk}-{which or 'chains'}")
+        page = self.paginate_queryset(links)
+        return self.get_paginated_response(sc.ChainLinkSerializer(page, many=True).data)
 
 
 # --- documents ----------------------------------------------------------------------
@@ -459,6 +487,25 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
             lambda vid, version: services.verdict_confirm(verdict_id=vid, user=request.user, expected_version=version),
             form.validated_data.get("version"),
         )
+
+    @extend_schema(
+        summary="The pledge's chain across plan years",
+        description="The same deliverable in the government's consecutive plans, oldest year first, with each "
+        "year's verdict and how each year follows the one before (repeated, continued, target raised or lowered; "
+        "`gap` when the plans of the years between are missing). A pledge never linked is a chain of one. "
+        "`?format=csv` gives one row per year.",
+        parameters=[FORMAT_PARAMETER],
+        responses={200: sc.PledgeChainSerializer, 404: ERROR_RESPONSE},
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def chain(self, request: Request, pk: str | None = None) -> Response:
+        steps = selectors_chain.pledge_chain(row_id(pk))
+        if getattr(request.accepted_renderer, "format", None) == "csv":
+            columns = ["pledge", "plan_year", "status", "text", "link", "kind", "similarity", "years_apart", "gap",
+                       "curation"]
+            rows = (sc.ChainStepSerializer(step).data for step in steps)
+            return csv_stream(columns, rows, f"pledge-{row_id(pk)}-chain")
+        return Response(sc.PledgeChainSerializer({"pledge": row_id(pk), "length": len(steps), "steps": steps}).data)
 
     @extend_schema(
         summary="Add evidence by offsets",

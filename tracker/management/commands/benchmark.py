@@ -3,6 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from tracker.benchmarks.chain_bench import chain_benchmark
 from tracker.benchmarks.pipeline_bench import benchmark_run
 
 
@@ -21,3 +22,5 @@ class Command(BaseCommand):
             raise CommandError(f"{corpus}: corpus folder not found (give --corpus)")
         scales = [int(s) for s in opts["scales"].split(",") if s.strip()]
         benchmark_run(corpus, scales, opts["max_pairs"] or None, out=self.stdout.write)
+        # Chaining runs after every tracked plan: its cost, and the throughput with and without it.
+        chain_benchmark(corpus, opts["max_pairs"] or None, out=self.stdout.write)
