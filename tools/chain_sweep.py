@@ -81,9 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         gap = f"  gap: {y - x} years apart" if y - x > 1 else ""
         print(f"  {x}->{y}: {len(plans[x])} -> {len(plans[y])} pledges, {per_pair[(x, y)]} links{gap}")
     lengths = chain_lengths(links)
-    print("chains of length >= 2: {}, >= 3: {}, >= 5: {} (longest {})".format(
-        sum(n >= 2 for n in lengths), sum(n >= 3 for n in lengths), sum(n >= 5 for n in lengths), max(lengths, default=0)
-    ))
+    at_least = {k: sum(n >= k for n in lengths) for k in (2, 3, 5)}
+    print(f"chains of length >= 2: {at_least[2]}, >= 3: {at_least[3]}, >= 5: {at_least[5]} "
+          f"(longest {max(lengths, default=0)})")
     print("kinds: " + ", ".join(f"{k} {n}" for k, n in Counter(link.kind for *_, link in links).most_common()))
     print("basis: " + ", ".join(f"{k} {n}" for k, n in Counter(link.basis for *_, link in links).most_common()))
     rng = random.Random(a.seed)
