@@ -224,6 +224,9 @@ SPECTACULAR_SETTINGS = {
         "SectionKindEnum": "tracker.models.SectionKind.choices",
         "LevelEnum": "tracker.models.Level.choices",
         "ProcessingStateEnum": "tracker.models.ProcessingState.choices",
+        "CurationEnum": "tracker.models.Curation.choices",
+        "ChainKindEnum": "tracker.models.ChainKind.choices",
+        "ChainCurationEnum": "tracker.models.ChainCuration.choices",
     },
 }
 
