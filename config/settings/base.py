@@ -175,7 +175,7 @@ if DJANGO_SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.schema.TrackerAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "tracker.api.authentication.TokenAuthentication",
         "tracker.api.authentication.SessionAuthentication",

@@ -8,7 +8,13 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+from schemathesis.checks import (
+    content_type_conformance,
+    ignored_auth,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from config.wsgi import application
 
@@ -18,7 +24,10 @@ pytestmark = pytest.mark.django_db
 schema = schemathesis.from_wsgi("/api/schema/?format=json", application).include(method="GET")
 writes = schemathesis.from_wsgi("/api/schema/?format=json", application).include(method=["POST", "DELETE"])
 
-CHECKS = (not_a_server_error, response_schema_conformance, content_type_conformance)
+# Every status code a fuzzed request gets is documented, and an operation declared as needing
+# credentials refuses a request without them (public reads declare none).
+CHECKS = (not_a_server_error, response_schema_conformance, content_type_conformance, status_code_conformance,
+          ignored_auth)
 
 
 @pytest.fixture
@@ -110,3 +119,38 @@ def test_real_bodies_match_the_schema(world, keep_test_connection):
         response = case.call()
         assert response.status_code == 200, (template, response.get_data()[:300])
         case.validate_response(response, checks=CHECKS)
+
+
+def test_schema_declares_public_reads_and_every_error(anon, world, keep_test_connection):
+    paths = anon.get("/api/schema/?format=json").json()["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            if method == "get":
+                # Public: no lock in Swagger, and fuzzers do not expect a 401 without credentials.
+                assert operation["security"] == [], path
+                assert "send none" in responses["401"]["description"], path
+            elif path != "/api/auth/token/":
+                assert {"tokenAuth": []} in operation["security"] and {} not in operation["security"], (method, path)
+            assert {"401", "406", "429"} <= set(responses), (method, path)
+            if "{id}" in path:
+                assert "404" in responses, (method, path)
+            assert responses["406"]["content"].keys() == {"application/json"}
+    for path in ("/api/pledges/", "/api/documents/", "/api/evidence/", "/api/trackings/", "/api/jurisdictions/"):
+        assert {"400", "404"} <= set(paths[path]["get"]["responses"]), path
+
+
+def test_the_documented_errors_are_the_ones_answered(anon, world, keep_test_connection):
+    # A bad token on a public read is refused (the documented 401), an unknown id is 404,
+    # a refused filter is 400, an unknown format 406, a page past the end 404.
+    calls = [
+        (schema["/api/pledges/{id}/"]["GET"].make_case(path_parameters={"id": 10**9}), {}, 404),
+        (schema["/api/pledges/"]["GET"].make_case(query={"plan_year": "abc"}), {}, 400),
+        (schema["/api/pledges/"]["GET"].make_case(query={"page": 999}), {}, 404),
+        (schema["/api/pledges/"]["GET"].make_case(query={"format": "xml"}), {}, 406),
+        (schema["/api/pledges/"]["GET"].make_case(), {"Authorization": "Token not-a-token"}, 401),
+    ]
+    for case, headers, expected in calls:
+        response = case.call(headers=headers)
+        assert response.status_code == expected, (case.path, case.query, response.get_data()[:200])
+        case.validate_response(response, checks=(status_code_conformance, content_type_conformance))

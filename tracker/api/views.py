@@ -16,9 +16,8 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -42,6 +41,7 @@ from tracker.api.examples import (
 )
 from tracker.api.filters import DocumentFilter, EvidenceFilter, JurisdictionFilter, PledgeFilter, TrackingFilter
 from tracker.api.renderers import CSVRenderer, csv_stream
+from tracker.api.schema import ERROR_RESPONSE
 from tracker.models import Document, Evidence, Jurisdiction, Pledge, Verdict
 
 READ_RENDERERS = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
@@ -52,19 +52,6 @@ FORMAT_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     enum=["json", "csv"],
     description="`csv` streams every matching row (no pagination) with stable column names.",
-)
-ERROR_RESPONSE = inline_serializer(
-    "Error",
-    {
-        "error": inline_serializer(
-            "ErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "detail": serializers.JSONField(allow_null=True),
-            },
-        )
-    },
 )
 ERROR_EXAMPLE = OpenApiExample(
     "stale write",
