@@ -478,6 +478,22 @@ def section_span_from_row(section: Section) -> SectionSpan:
     )
 
 
+MACHINE_PENDING = "machine: pending, the next review is not in yet"
+MACHINE_FIRST = "first machine verdict"
+MACHINE_RERUN = "machine verdict changed on re-run"
+
+
+def _machine_change_reason(previous_review_id: int | None, review: Document | None, *, first: bool) -> str:
+    """What the audit history says of a machine write. A pending row is no verdict yet, so the
+    first write against a review is the first verdict even when it updates the pending row;
+    only a later change is a re-run."""
+    if review is None:
+        return MACHINE_PENDING if first or previous_review_id is None else MACHINE_RERUN
+    if first or previous_review_id is None:
+        return MACHINE_FIRST
+    return MACHINE_RERUN
+
+
 def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: Document | None) -> None:
     """Replace machine verdicts and evidence; overrides and curated evidence stay.
 
@@ -496,17 +512,17 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
         confidence = round(float(min(max(result.confidence, 0.0), 1.0)), 4)
         verdict = existing.get(pledge.pk)
         if verdict is None:
-            to_create.append(
-                Verdict(
-                    pledge=pledge,
-                    review_document=review,
-                    machine_status=result.status,
-                    machine_confidence=confidence,
-                    machine_actual=actual,
-                    status=result.status,
-                    confidence=confidence,
-                )
+            created = Verdict(
+                pledge=pledge,
+                review_document=review,
+                machine_status=result.status,
+                machine_confidence=confidence,
+                machine_actual=actual,
+                status=result.status,
+                confidence=confidence,
             )
+            created._change_reason = _machine_change_reason(None, review, first=True)
+            to_create.append(created)
             continue
         changed = (verdict.machine_status, verdict.machine_confidence, verdict.machine_actual, verdict.review_document_id) != (
             result.status,
@@ -516,6 +532,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
         )
         if not changed:
             continue
+        verdict._change_reason = _machine_change_reason(verdict.review_document_id, review, first=False)
         verdict.machine_status = result.status
         verdict.machine_confidence = confidence
         verdict.machine_actual = actual
@@ -528,7 +545,8 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             verdict.confirmed_by = None
         to_update.append(verdict)
     # With history, so a pledge's audit trail shows what the machine said before a curator stepped in.
-    bulk_create_with_history(to_create, Verdict, batch_size=500, default_change_reason="machine verdict")
+    # Each row carries its own reason (_change_reason); simple-history reads it before the default.
+    bulk_create_with_history(to_create, Verdict, batch_size=500, default_change_reason=MACHINE_FIRST)
     if to_update:
         bulk_update_with_history(
             to_update,
@@ -538,7 +556,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
                 "status", "confidence", "version", "confirmed_at", "confirmed_by",
             ],
             batch_size=500,
-            default_change_reason="machine verdict changed on re-run",
+            default_change_reason=MACHINE_RERUN,
         )
 
     NearestPassage.objects.filter(pledge__in=pledges).delete()

@@ -175,7 +175,7 @@ def test_machine_verdicts_enter_the_audit_history(national_pair):
     services.pair_track(plan.pk)
     verdict = Verdict.objects.filter(pledge__document=plan).first()
     first = verdict.history.get()
-    assert first.history_change_reason == "machine verdict" and first.history_user is None
+    assert first.history_change_reason == services.MACHINE_FIRST and first.history_user is None
     services.pair_track(plan.pk)  # nothing changed: no new history rows
     assert verdict.history.count() == 1
     services.verdict_override(verdict_id=verdict.pk, status="missed", reason="review says it slipped", user=None,
