@@ -7,6 +7,7 @@ Celery task redelivered) without duplicating rows.
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -96,6 +97,12 @@ class Document(models.Model):
     state = models.CharField(max_length=12, choices=ProcessingState.choices, default=ProcessingState.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    # When `state` last changed: the stuck sweep (services.stuck_sweep) measures how long a
+    # document has been queued or processing from here.
+    state_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Times the sweep found it still processing past the time limit (its worker died, or the
+    # database was cut); past TRACKER_STUCK_REQUEUES it is failed instead of re-queued.
+    stuck_count = models.PositiveSmallIntegerField(default=0)
     warnings = models.JSONField(default=list, blank=True)
     truncated = models.BooleanField(default=False)
     near_duplicate_of = models.ForeignKey(
@@ -180,6 +187,9 @@ class Tracking(models.Model):
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # As on Document: for the stuck sweep.
+    state_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
+    stuck_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         # Re-tracking replaces machine output for a whole plan and races curators' screens, so

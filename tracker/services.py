@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -74,6 +74,59 @@ class EvidenceReplaced(Exception):
 
 class CurationError(ValueError):
     """A curation request that cannot be applied (bad status, offsets out of range…)."""
+
+
+class QueueUnavailable(Exception):
+    """The row is committed but its task could not be sent: the broker is unreachable.
+
+    The row stays queued with the reason in its `error`; the stuck sweep sends it once the
+    broker is back, so nothing waits forever for a task that was never sent.
+    """
+
+    def __init__(self, row, reason: str):
+        super().__init__(reason)
+        self.row = row
+        self.reason = reason
+
+
+# Prefix of the `error` of a row whose task could not be sent; the sweep re-sends those at once.
+NOT_QUEUED = "not queued:"
+
+
+def _broker_errors() -> tuple[type[BaseException], ...]:
+    # Celery wraps a refused connection in kombu's OperationalError after its publish retries;
+    # a Redis that drops mid-send surfaces as redis' own error.
+    from kombu.exceptions import OperationalError as KombuOperationalError
+    from redis.exceptions import RedisError
+
+    return (KombuOperationalError, RedisError, ConnectionError)
+
+
+def _task_send(task, row, *args, raise_unavailable: bool = True) -> None:
+    """Send a task for a committed row; if the broker is down, say so on the row."""
+    try:
+        task.delay(*args)
+    except _broker_errors() as exc:
+        reason = (
+            f"{NOT_QUEUED} the task queue was unreachable ({exc.__class__.__name__}); "
+            "the stuck sweep sends it when it is back"
+        )
+        logger.warning("%s %s: %s", type(row).__name__, row.pk, reason)
+        type(row).objects.filter(pk=row.pk, state=ProcessingState.QUEUED).update(error=reason)
+        if raise_unavailable:
+            raise QueueUnavailable(row, reason) from exc
+
+
+def _task_send_on_commit(task, row, *args, raise_unavailable: bool = True) -> None:
+    """Send only once the row is committed, so the worker always finds it.
+
+    A send that raises is after the commit: the row exists, queued, and either the caller
+    hears QueueUnavailable (an upload answers 503) or, inside a worker, it is only logged
+    (robust: the other rows of that commit still get their tasks).
+    """
+    transaction.on_commit(
+        lambda: _task_send(task, row, *args, raise_unavailable=raise_unavailable), robust=not raise_unavailable
+    )
 
 
 # --- jurisdictions and documents -------------------------------------------------
@@ -175,8 +228,7 @@ def document_upload(
             delivered_on=delivered_on,
         )
         if created or reprocess or document.state == ProcessingState.FAILED:
-            # Queued only once the row is committed, so the worker always finds it.
-            tasks.document_process_task.delay_on_commit(document.pk)
+            _task_send_on_commit(tasks.document_process_task, document, document.pk)
     return document, created
 
 
@@ -204,7 +256,9 @@ def document_process(document_id: int) -> Document:
     A failure is stored on the document and leaves its earlier sections and
     pledges as they were.
     """
-    Document.objects.filter(pk=document_id).update(state=ProcessingState.PROCESSING, progress=10)
+    Document.objects.filter(pk=document_id).update(
+        state=ProcessingState.PROCESSING, progress=10, state_changed_at=timezone.now()
+    )
     document = Document.objects.get(pk=document_id)
     try:
         read = document_read(document.filename, bytes(document.original_file), document.year)
@@ -236,6 +290,8 @@ def document_process(document_id: int) -> Document:
             document.state = ProcessingState.DONE
             document.error = ""
             document.progress = 100
+            document.state_changed_at = timezone.now()
+            document.stuck_count = 0
             document.save()
             _document_near_duplicate_mark(document)
             _document_neighbours_track(document)
@@ -247,7 +303,9 @@ def document_process(document_id: int) -> Document:
 
 def _document_fail(document: Document, message: str) -> Document:
     """Record why processing failed; the rows of the last good run stay as they were."""
-    Document.objects.filter(pk=document.pk).update(state=ProcessingState.FAILED, error=message, progress=100)
+    Document.objects.filter(pk=document.pk).update(
+        state=ProcessingState.FAILED, error=message, progress=100, state_changed_at=timezone.now()
+    )
     document.refresh_from_db()
     return document
 
@@ -372,9 +430,9 @@ def _document_near_duplicate_mark(document: Document) -> None:
 def _document_neighbours_track(document: Document) -> None:
     """A new plan is tracked against its review; a new review re-tracks last year's plan."""
     if document.plan_report_index is not None and document.near_duplicate_of_id is None:
-        pair_track_request(document.pk, document.year)
+        pair_track_request(document.pk, document.year, raise_unavailable=False)
     for plan in plan_documents_for_year(document.jurisdiction_id, document.year - 1):
-        pair_track_request(plan.pk, plan.year)
+        pair_track_request(plan.pk, plan.year, raise_unavailable=False)
 
 
 # --- tracking ---------------------------------------------------------------------
@@ -411,7 +469,8 @@ def pair_track(plan_document_id: int, plan_year: int | None = None) -> Tracking:
     plan_year = plan_year or plan.year
     tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan_year)
     Tracking.objects.filter(pk=tracking.pk).update(
-        state=ProcessingState.PROCESSING, progress=10, started_at=timezone.now(), error=""
+        state=ProcessingState.PROCESSING, progress=10, started_at=timezone.now(), error="",
+        state_changed_at=timezone.now(),
     )
     try:
         review = review_document_for(plan, plan_year)
@@ -432,11 +491,14 @@ def pair_track(plan_document_id: int, plan_year: int | None = None) -> Tracking:
                 state=ProcessingState.DONE,
                 progress=100,
                 finished_at=timezone.now(),
+                state_changed_at=timezone.now(),
+                stuck_count=0,
             )
     except Exception as exc:
         logger.exception("tracking plan %s failed", plan_document_id)
         Tracking.objects.filter(pk=tracking.pk).update(
-            state=ProcessingState.FAILED, error=f"{plan.filename}: {exc!r}", progress=100, finished_at=timezone.now()
+            state=ProcessingState.FAILED, error=f"{plan.filename}: {exc!r}", progress=100, finished_at=timezone.now(),
+            state_changed_at=timezone.now(),
         )
     tracking.refresh_from_db()
     if tracking.state == ProcessingState.DONE and plan_year == plan.year:
@@ -656,15 +718,24 @@ def jurisdiction_track_request(jurisdiction_id: int) -> list[Tracking]:
     return [pair_track_request(plan.pk, plan.year) for plan in plans]
 
 
-def pair_track_request(plan_document_id: int, plan_year: int | None = None) -> Tracking:
-    """Queue the tracking of one plan against its review."""
+def pair_track_request(
+    plan_document_id: int, plan_year: int | None = None, *, raise_unavailable: bool = True
+) -> Tracking:
+    """Queue the tracking of one plan against its review.
+
+    `raise_unavailable=False` inside a worker: a broker outage must not fail the document
+    whose processing asked for the tracking (the sweep sends it later).
+    """
     from tracker import tasks
 
     plan = Document.objects.get(pk=plan_document_id)
     tracking, _ = Tracking.objects.get_or_create(plan_document=plan, plan_year=plan_year or plan.year)
     if tracking.state != ProcessingState.PROCESSING:
-        Tracking.objects.filter(pk=tracking.pk).update(state=ProcessingState.QUEUED, progress=0)
-    tasks.pair_track_task.delay_on_commit(plan.pk, tracking.plan_year)
+        Tracking.objects.filter(pk=tracking.pk).update(
+            state=ProcessingState.QUEUED, progress=0, state_changed_at=timezone.now()
+        )
+    _task_send_on_commit(tasks.pair_track_task, tracking, plan.pk, tracking.plan_year,
+                         raise_unavailable=raise_unavailable)
     return tracking
 
 
@@ -673,6 +744,94 @@ def corpus_track_request() -> list[Tracking]:
     for jurisdiction_id in Jurisdiction.objects.values_list("pk", flat=True):
         trackings.extend(jurisdiction_track_request(jurisdiction_id))
     return trackings
+
+
+# --- stuck rows -------------------------------------------------------------------
+
+
+def stuck_after_seconds() -> int:
+    """How long a row may stay queued or processing before the sweep steps in.
+
+    Past the task's hard time limit no live run can still hold it: its worker died (kill -9,
+    out of memory, a lost machine), or the database was cut and the failure could not be
+    written either, and the broker may have acked the task.
+    """
+    return settings.TRACKER_STUCK_AFTER
+
+
+def stuck_sweep(*, now=None, older_than: int | None = None) -> list[str]:
+    """Re-queue or fail every document and tracking stuck in queued or processing.
+
+    - queued for longer than the limit, or whose task could not be sent (broker down):
+      its task is sent again (tasks are idempotent; a duplicate only repeats the work);
+    - processing for longer than the limit: re-queued, at most TRACKER_STUCK_REQUEUES times,
+      then failed (a task that keeps killing its worker must not loop forever).
+
+    The reason is stored in the row's `error`. Each row is claimed with a compare-and-set on
+    its state and state_changed_at, so a worker that picks it up meanwhile wins and two sweeps
+    never both act on it. Returns one line per row acted on.
+    """
+    from tracker import tasks
+
+    now = now or timezone.now()
+    limit = stuck_after_seconds() if older_than is None else older_than
+    cutoff = now - timedelta(seconds=limit)
+    lines = []
+    for model, send in (
+        (Document, lambda row: (tasks.document_process_task, row.pk)),
+        (Tracking, lambda row: (tasks.pair_track_task, row.plan_document_id, row.plan_year)),
+    ):
+        stuck = model.objects.filter(
+            Q(state__in=[ProcessingState.QUEUED, ProcessingState.PROCESSING], state_changed_at__lt=cutoff)
+            | Q(state=ProcessingState.QUEUED, error__startswith=NOT_QUEUED)
+        ).order_by("pk")
+        for row in stuck:
+            line = _stuck_row_handle(model, row, now, limit, send)
+            if line:
+                lines.append(line)
+    return lines
+
+
+def _stuck_row_handle(model, row, now, limit: int, send) -> str | None:
+    age = int((now - row.state_changed_at).total_seconds())
+    name = f"{model.__name__.lower()} {row.pk}"
+    claim = model.objects.filter(pk=row.pk, state=row.state, state_changed_at=row.state_changed_at)
+    if row.state == ProcessingState.PROCESSING:
+        if row.stuck_count >= settings.TRACKER_STUCK_REQUEUES:
+            reason = (
+                f"failed by the stuck sweep: still processing {age} s after it started, past the {limit} s limit, "
+                f"after {row.stuck_count} re-queue(s); its worker dies on it or the database keeps failing"
+            )
+            fields = {"state": ProcessingState.FAILED, "progress": 100, "error": reason, "state_changed_at": now}
+            if model is Tracking:
+                fields["finished_at"] = now
+            if claim.update(**fields):
+                logger.warning("%s: %s", name, reason)
+                return f"{name}: failed ({reason})"
+            return None
+        reason = (
+            f"re-queued by the stuck sweep at {now:%Y-%m-%d %H:%M:%S} UTC: still processing {age} s after it started, "
+            f"past the {limit} s limit (worker lost, or the database cut mid-task)"
+        )
+        fields = {"stuck_count": F("stuck_count") + 1}
+    elif row.error.startswith(NOT_QUEUED):
+        reason = f"re-queued by the stuck sweep at {now:%Y-%m-%d %H:%M:%S} UTC: its task could not be sent ({row.error})"
+        fields = {}
+    else:
+        reason = (
+            f"re-queued by the stuck sweep at {now:%Y-%m-%d %H:%M:%S} UTC: queued for {age} s, past the {limit} s limit "
+            "(its task was lost)"
+        )
+        fields = {}
+    with transaction.atomic():
+        if not claim.update(state=ProcessingState.QUEUED, progress=0, error=reason, state_changed_at=now, **fields):
+            return None
+        row.state, row.error = ProcessingState.QUEUED, reason
+        task, *args = send(row)
+        # Not raised: the row keeps a "not queued" note and the next sweep sends it again.
+        _task_send_on_commit(task, row, *args, raise_unavailable=False)
+    logger.warning("%s: %s", name, reason)
+    return f"{name}: {reason}"
 
 
 # --- curation ---------------------------------------------------------------------

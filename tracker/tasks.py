@@ -23,3 +23,8 @@ def pair_track_task(plan_document_id: int, plan_year: int | None = None) -> str:
 @shared_task(name="tracker.jurisdiction_track")
 def jurisdiction_track_task(jurisdiction_id: int) -> int:
     return len(services.jurisdiction_track_request(jurisdiction_id))
+
+
+@shared_task(name="tracker.stuck_sweep")
+def stuck_sweep_task() -> int:
+    return len(services.stuck_sweep())

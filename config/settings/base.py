@@ -146,6 +146,18 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# The stuck sweep (services.stuck_sweep): a document or tracking queued or processing for
+# longer than this has lost its task (worker killed, database cut mid-task, broker down when
+# it was sent). Past the hard time limit no live run can still hold it.
+TRACKER_STUCK_AFTER = env.int("TRACKER_STUCK_AFTER", default=CELERY_TASK_TIME_LIMIT + 60)
+# Re-queued at most this many times after being found stuck processing, then failed.
+TRACKER_STUCK_REQUEUES = env.int("TRACKER_STUCK_REQUEUES", default=2)
+# Run by `celery beat` (docker/compose.yaml) or a worker started with -B; `manage.py
+# sweep_stuck` does the same from cron.
+CELERY_BEAT_SCHEDULE = {
+    "stuck-sweep": {"task": "tracker.stuck_sweep", "schedule": env.int("TRACKER_SWEEP_EVERY", default=300)},
+}
+
 # Throttle counts (and anything else cached) must be shared by every web process, or each
 # gunicorn worker counts alone and the limit multiplies by the number of workers. Redis when
 # a cache or broker URL is set; local memory only on the embedded default (one process).
