@@ -18,6 +18,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -38,6 +40,38 @@ from tracker.models import (
 )
 
 CURATE_PERMISSION = "tracker.curate_verdict"
+# Fixed English strings of tracker.services shown in the admin (error messages, history reasons),
+# listed so makemessages keeps their translations; the screens translate them at run time.
+SERVICE_MESSAGES = [
+    gettext_lazy("an override needs a reason"),
+    gettext_lazy("this pledge has not been tracked yet"),
+    gettext_lazy("this pledge has no review document yet; give review_document"),
+    gettext_lazy("machine: pending, the next review is not in yet"),
+    gettext_lazy("first machine verdict"),
+    gettext_lazy("machine verdict changed on re-run"),
+    gettext_lazy("override cleared"),
+    gettext_lazy("confirmed"),
+    gettext_lazy("evidence accepted"),
+    gettext_lazy("evidence rejected"),
+    gettext_lazy("link confirmed"),
+    gettext_lazy("link broken"),
+]
+
+
+# Django's own admin strings that its Chinese catalogue lacks (screen-reader headers of the app
+# list); listed so makemessages keeps them in ours.
+DJANGO_ADMIN_MESSAGES = [gettext_lazy("Model name"), gettext_lazy("Add link"), gettext_lazy("Change or view list link")]
+
+
+def change_reason_display(reason: str | None) -> str:
+    """A history reason in the screen's language: the services write fixed English phrases,
+    sometimes followed by the curator's own words ("evidence rejected: 审议稿原文"), which stay."""
+    if not reason:
+        return ""
+    what, sep, rest = reason.partition(": ")
+    if sep and _(what) != what:
+        return f"{_(what)}: {rest}"
+    return _(reason)
 # The admin index links the review queue, where curation starts.
 admin.site.index_template = "admin/tracker_index.html"
 
@@ -75,6 +109,11 @@ class TruthfulHistoryAdmin(SimpleHistoryAdmin):
 
     def get_historical_record_context_helper(self, request, historical_record) -> HistoricalRecordContextHelper:
         return _TruthfulDeltas(self.model, historical_record)
+
+    def set_history_delta_changes(self, request, historical_records, foreign_keys_are_objs=True) -> None:
+        super().set_history_delta_changes(request, historical_records, foreign_keys_are_objs)
+        for record in historical_records:
+            record.reason_display = change_reason_display(record.history_change_reason)
 
 
 @admin.register(Jurisdiction)
@@ -114,7 +153,7 @@ class DocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 class StatusFilter(admin.SimpleListFilter):
-    title = "status"
+    title = gettext_lazy("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
@@ -125,15 +164,15 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 class QueueFilter(admin.SimpleListFilter):
-    title = "curation"
+    title = gettext_lazy("curation")
     parameter_name = "curation"
 
     def lookups(self, request, model_admin):
         return [
-            ("low", f"needs review, confidence < {settings.TRACKER_REVIEW_CONFIDENCE:g}"),
-            ("todo", "needs review"),
-            ("confirmed", "confirmed"),
-            ("overridden", "overridden"),
+            ("low", _("needs review, confidence < %(threshold)s") % {"threshold": f"{settings.TRACKER_REVIEW_CONFIDENCE:g}"}),
+            ("todo", _("needs review")),
+            ("confirmed", _("confirmed")),
+            ("overridden", _("overridden")),
         ]
 
     def queryset(self, request, queryset):
@@ -150,7 +189,7 @@ class QueueFilter(admin.SimpleListFilter):
         return queryset
 
 
-@admin.action(description="Confirm the selected verdicts as they stand", permissions=["curate"])
+@admin.action(description=gettext_lazy("Confirm the selected verdicts as they stand"), permissions=["curate"])
 def confirm_verdicts(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
     from tracker import services
 
@@ -165,9 +204,10 @@ def confirm_verdicts(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
         services.verdict_confirm(verdict_id=verdict_id, user=request.user, expected_version=None)
         confirmed += 1
     skipped = queryset.count() - confirmed
-    modeladmin.message_user(request, f"Confirmed {confirmed} verdicts.", messages.SUCCESS)
+    modeladmin.message_user(request, _("Confirmed %(count)d verdicts.") % {"count": confirmed}, messages.SUCCESS)
     if skipped > 0:
-        modeladmin.message_user(request, f"{skipped} pledges have no verdict yet and were skipped.", messages.WARNING)
+        modeladmin.message_user(request, _("%(count)d pledges have no verdict yet and were skipped.") % {"count": skipped},
+                                messages.WARNING)
 
 
 class CurateMixin:
@@ -202,36 +242,37 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             "document__original_file", "document__original_text", "document__text", "document__offset_map"
         )
 
-    @admin.display(description="pledge")
+    @admin.display(description=gettext_lazy("pledge"))
     def short_text(self, pledge: Pledge) -> str:
         return pledge.text[:60]
 
-    @admin.display(description="government", ordering="document__jurisdiction__name")
+    @admin.display(description=gettext_lazy("government"), ordering="document__jurisdiction__name")
     def jurisdiction(self, pledge: Pledge) -> str:
         return pledge.document.jurisdiction.name
 
-    @admin.display(description="status", ordering="verdict__status")
+    @admin.display(description=gettext_lazy("status"), ordering="verdict__status")
     def status(self, pledge: Pledge) -> str:
         verdict = _verdict(pledge)
-        return verdict.status if verdict else Status.PENDING
+        return Status(verdict.status if verdict else Status.PENDING).label
 
-    @admin.display(description="confidence", ordering="verdict__confidence")
+    @admin.display(description=gettext_lazy("confidence"), ordering="verdict__confidence")
     def confidence(self, pledge: Pledge) -> str:
         verdict = _verdict(pledge)
         return f"{verdict.confidence:.2f}" if verdict else "–"
 
-    @admin.display(description="curation")
+    @admin.display(description=gettext_lazy("curation"))
     def curation(self, pledge: Pledge) -> str:
         verdict = _verdict(pledge)
         if verdict is None:
-            return "not tracked"
+            return _("not tracked")
         if verdict.override_status:
-            return f"overridden ({verdict.machine_status} → {verdict.override_status})"
-        return "confirmed" if verdict.confirmed_at else "needs review"
+            return _("overridden (%(machine)s → %(override)s)") % {
+                "machine": Status(verdict.machine_status).label, "override": Status(verdict.override_status).label}
+        return _("confirmed") if verdict.confirmed_at else _("needs review")
 
     @admin.display(description="")
     def curate_link(self, pledge: Pledge) -> str:
-        return format_html('<a href="{}">curate →</a>', reverse("admin:tracker_pledge_curate", args=[pledge.pk]))
+        return format_html('<a href="{}">{} →</a>', reverse("admin:tracker_pledge_curate", args=[pledge.pk]), _("curate"))
 
     def get_urls(self):
         urls = super().get_urls()
@@ -268,7 +309,7 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
                     pledge_id=pledge.pk, start=_int(post.get("start"), -1), end=_int(post.get("end"), -1),
                     user=request.user, review_document_id=_int(post.get("review_document")) or None,
                 )
-                self.message_user(request, "Evidence added.", messages.SUCCESS)
+                self.message_user(request, _("Evidence added."), messages.SUCCESS)
                 return
             if verdict is None:
                 raise services.CurationError("this pledge has not been tracked yet")
@@ -284,25 +325,26 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
                 user=request.user,
                 expected_version=version,
             ):
-                self.message_user(request, "Nothing to save.", messages.INFO)
+                self.message_user(request, _("Nothing to save."), messages.INFO)
                 return
-            self.message_user(request, "Saved.", messages.SUCCESS)
+            self.message_user(request, _("Saved."), messages.SUCCESS)
         except services.EvidenceReplaced:
             self.message_user(
                 request,
-                "Not saved: the machine re-ran on this pledge after you opened it and replaced evidence you decided "
-                "on. Nothing was saved; the page now shows the current evidence, decide again.",
+                _("Not saved: the machine re-ran on this pledge after you opened it and replaced evidence you decided "
+                  "on. Nothing was saved; the page now shows the current evidence, decide again."),
                 messages.ERROR,
             )
         except services.StaleVersion:
             self.message_user(
                 request,
-                "Not saved: another curator changed this pledge after you opened it, or the machine re-ran. "
-                "The page shows the current version now.",
+                _("Not saved: another curator changed this pledge after you opened it, or the machine re-ran. "
+                  "The page shows the current version now."),
                 messages.ERROR,
             )
         except (services.CurationError, Evidence.DoesNotExist, Document.DoesNotExist) as exc:
-            self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+            # The services' messages are English; the fixed ones have a translation (SERVICE_MESSAGES).
+            self.message_user(request, _("Not saved: %(reason)s") % {"reason": _(str(exc))}, messages.ERROR)
 
     def _curate_context(self, request: HttpRequest, pledge: Pledge) -> dict:
         verdict = _verdict(pledge)
@@ -336,7 +378,7 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
         return {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Curate pledge {pledge.pk}",
+            "title": _("Curate pledge %(id)s") % {"id": pledge.pk},
             "pledge": pledge,
             "context_before": before,
             "context_after": after,
@@ -345,10 +387,17 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
             "rows": rows,
             "nearest": nearest,
             "statuses": Status.choices,
-            "history": selectors.verdict_history(verdict.pk)[:30] if verdict else [],
+            "history": _with_reasons(selectors.verdict_history(verdict.pk)[:30]) if verdict else [],
             "next_url": reverse("admin:tracker_pledge_curate", args=[next_id]) if next_id else None,
             "queue_url": reverse("admin:tracker_pledge_changelist") + "?curation=todo",
         }
+
+
+def _with_reasons(records) -> list:
+    rows = list(records)
+    for row in rows:
+        row.reason_display = change_reason_display(row.history_change_reason)
+    return rows
 
 
 def _verdict(pledge: Pledge) -> Verdict | None:

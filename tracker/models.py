@@ -8,53 +8,54 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
 class Level(models.TextChoices):
-    NATIONAL = "national", "national"
-    PROVINCE = "province", "province"
-    CITY = "city", "city"
-    DISTRICT = "district", "district"
-    COUNTY = "county", "county"
-    TOWN = "town", "town"
+    NATIONAL = "national", _("national")
+    PROVINCE = "province", _("province")
+    CITY = "city", _("city")
+    DISTRICT = "district", _("district")
+    COUNTY = "county", _("county")
+    TOWN = "town", _("town")
 
 
 class SectionKind(models.TextChoices):
-    REVIEW = "review", "review"
-    PLAN = "plan", "plan"
-    FIVE_YEAR_REVIEW = "five_year_review", "five-year review"
-    FIVE_YEAR_PLAN = "five_year_plan", "five-year plan"
-    OTHER = "other", "other"
+    REVIEW = "review", _("review")
+    PLAN = "plan", _("plan")
+    FIVE_YEAR_REVIEW = "five_year_review", _("five-year review")
+    FIVE_YEAR_PLAN = "five_year_plan", _("five-year plan")
+    OTHER = "other", _("other")
 
 
 class PledgeKind(models.TextChoices):
-    TARGET = "target", "target"
-    PROJECT = "project", "project"
-    ACTION = "action", "action"
+    TARGET = "target", _("target")
+    PROJECT = "project", _("project")
+    ACTION = "action", _("action")
 
 
 class Comparator(models.TextChoices):
-    AT_LEAST = "at_least", "at least"
-    AT_MOST = "at_most", "at most"
-    ABOUT = "about", "about"
-    EXACT = "exact", "exact"
-    RANGE = "range", "range"
+    AT_LEAST = "at_least", _("at least")
+    AT_MOST = "at_most", _("at most")
+    ABOUT = "about", _("about")
+    EXACT = "exact", _("exact")
+    RANGE = "range", _("range")
 
 
 class Status(models.TextChoices):
-    FULFILLED = "fulfilled", "fulfilled"
-    PARTIAL = "partial", "partial"
-    MISSED = "missed", "missed"
-    DROPPED = "dropped", "dropped"
-    PENDING = "pending", "pending"
+    FULFILLED = "fulfilled", _("fulfilled")
+    PARTIAL = "partial", _("partial")
+    MISSED = "missed", _("missed")
+    DROPPED = "dropped", _("dropped")
+    PENDING = "pending", _("pending")
 
 
 class ProcessingState(models.TextChoices):
-    QUEUED = "queued", "queued"
-    PROCESSING = "processing", "processing"
-    DONE = "done", "done"
-    FAILED = "failed", "failed"
+    QUEUED = "queued", _("queued")
+    PROCESSING = "processing", _("processing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
 
 
 class Jurisdiction(models.Model):
@@ -65,6 +66,8 @@ class Jurisdiction(models.Model):
     )
 
     class Meta:
+        verbose_name = _("government")
+        verbose_name_plural = _("governments")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name", "parent"], name="jurisdiction_name_per_parent"),
@@ -79,7 +82,8 @@ class Jurisdiction(models.Model):
 
 
 class Document(models.Model):
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="documents")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="documents",
+                                     verbose_name=_("government"))
     year = models.PositiveSmallIntegerField(help_text="The year the report was delivered.")
     title = models.CharField(max_length=300, blank=True)
     source_url = models.URLField(max_length=500, blank=True)
@@ -116,6 +120,8 @@ class Document(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["jurisdiction__name", "year", "id"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "content_hash"], name="document_hash_per_jurisdiction"),
@@ -136,6 +142,8 @@ class Section(models.Model):
     end = models.PositiveIntegerField()
 
     class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
         ordering = ["document", "start"]
         constraints = [
             models.UniqueConstraint(fields=["document", "start"], name="section_start_per_document"),
@@ -149,11 +157,11 @@ class Section(models.Model):
 class Pledge(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pledges")
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="pledges")
-    plan_year = models.PositiveSmallIntegerField()
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
     text = models.TextField()
     start = models.PositiveIntegerField()
     end = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10, choices=PledgeKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=PledgeKind.choices)
     section_path = models.CharField(max_length=500, blank=True)
     target_metric = models.CharField(max_length=100, blank=True)
     target_value = models.FloatField(null=True, blank=True)
@@ -163,6 +171,8 @@ class Pledge(models.Model):
     target_direction = models.CharField(max_length=10, blank=True)
 
     class Meta:
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
         ordering = ["document", "start"]
         constraints = [
             models.UniqueConstraint(fields=["document", "start", "end"], name="pledge_span_per_document"),
@@ -192,6 +202,8 @@ class Tracking(models.Model):
     stuck_count = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("tracking")
+        verbose_name_plural = _("trackings")
         # Re-tracking replaces machine output for a whole plan and races curators' screens, so
         # it is granted, not open to any token holder.
         permissions = [("run_tracking", "Can re-run processing and tracking")]
@@ -229,6 +241,8 @@ class Verdict(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("verdict")
+        verbose_name_plural = _("verdicts")
         permissions = [("curate_verdict", "Can curate verdicts and evidence")]
         constraints = [
             models.CheckConstraint(
@@ -253,14 +267,14 @@ class Verdict(models.Model):
 
 
 class EvidenceOrigin(models.TextChoices):
-    MACHINE = "machine", "machine"
-    CURATOR = "curator", "curator"
+    MACHINE = "machine", _("machine")
+    CURATOR = "curator", _("curator")
 
 
 class Curation(models.TextChoices):
-    NONE = "", "not curated"
-    ACCEPTED = "accepted", "accepted"
-    REJECTED = "rejected", "rejected"
+    NONE = "", _("not curated")
+    ACCEPTED = "accepted", _("accepted")
+    REJECTED = "rejected", _("rejected")
 
 
 class Evidence(models.Model):
@@ -281,6 +295,8 @@ class Evidence(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("evidence span")
+        verbose_name_plural = _("evidence")
         ordering = ["pledge", "-score", "start"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "review_document", "start", "end"], name="evidence_span_per_pledge"),
@@ -312,6 +328,8 @@ class NearestPassage(models.Model):
     rank = models.PositiveSmallIntegerField()
 
     class Meta:
+        verbose_name = _("nearest passage")
+        verbose_name_plural = _("nearest passages")
         ordering = ["pledge", "rank"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "review_document", "start", "end"], name="nearest_span_per_pledge"),
@@ -323,16 +341,16 @@ class NearestPassage(models.Model):
 
 
 class ChainKind(models.TextChoices):
-    REPEATED = "repeated", "repeated"
-    CONTINUED = "continued", "continued"
-    TARGET_RAISED = "target_raised", "target raised"
-    TARGET_LOWERED = "target_lowered", "target lowered"
+    REPEATED = "repeated", _("repeated")
+    CONTINUED = "continued", _("continued")
+    TARGET_RAISED = "target_raised", _("target raised")
+    TARGET_LOWERED = "target_lowered", _("target lowered")
 
 
 class ChainCuration(models.TextChoices):
-    NONE = "", "not curated"
-    CONFIRMED = "confirmed", "confirmed"
-    BROKEN = "broken", "broken"
+    NONE = "", _("not curated")
+    CONFIRMED = "confirmed", _("confirmed")
+    BROKEN = "broken", _("broken")
 
 
 class ChainLink(models.Model):
@@ -360,6 +378,8 @@ class ChainLink(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("chain link")
+        verbose_name_plural = _("chain links")
         ordering = ["jurisdiction", "pledge__plan_year", "pledge__start"]
         constraints = [
             models.UniqueConstraint(fields=["pledge", "previous"], name="chain_link_per_pair"),

@@ -11,6 +11,8 @@ def staff_curator(curator):  # noqa: F811
     curator.save()
     client = Client()
     client.force_login(curator)
+    # These tests read the English screen; the Chinese one is tests/admin/test_admin_language.py.
+    client.cookies["django_language"] = "en"
     return client
 
 

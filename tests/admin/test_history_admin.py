@@ -59,4 +59,6 @@ def test_admin_history_shows_who_and_what(judged_after_pending):
     verdict_html = admin.get(f"/admin/tracker/verdict/{verdict.pk}/history/").content.decode()
     # The machine's rows say so (simple-history would print "None"), with the reason that is true.
     assert verdict_html.count("机器") >= 2 and "<td>\n            \n              无" not in verdict_html
-    assert services.MACHINE_FIRST in verdict_html and services.MACHINE_RERUN not in verdict_html
+    # The reasons in the screen's language: 机器首次判定 (first machine verdict), never 重新运行后… (re-run).
+    assert "机器首次判定" in verdict_html and "重新运行后机器判定改变" not in verdict_html
+    assert services.MACHINE_RERUN not in verdict_html
