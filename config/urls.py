@@ -11,3 +11,6 @@ urlpatterns = [
     path("favicon.ico", RedirectView.as_view(url=static("dashboard/favicon.svg"), permanent=True)),
     path("", include("tracker.dashboard.urls")),
 ]
+
+# JSON in the error envelope under /api/, the usual page elsewhere.
+handler500 = "tracker.api.errors.server_error"

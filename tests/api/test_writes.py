@@ -47,7 +47,8 @@ def test_anonymous_gets_401_with_a_token_challenge(anon, world):
 
 @pytest.mark.parametrize("client_name, expected", [("anon", 401), ("reader_client", 403), ("curator_client", 403),
                                                     ("operator_client", 202)])
-def test_tracking_a_jurisdiction_needs_the_run_tracking_permission(request, world, client_name, expected, django_capture_on_commit_callbacks):
+def test_tracking_a_jurisdiction_needs_the_run_tracking_permission(request, world, client_name, expected,
+                                                                  django_capture_on_commit_callbacks):
     client = request.getfixturevalue(client_name)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(f"/api/jurisdictions/{world.zhejiang.pk}/track/")

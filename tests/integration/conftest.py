@@ -95,8 +95,9 @@ def worker_factory(broker_queue):
     }
     workers: list[WorkerProcess] = []
 
-    def start() -> WorkerProcess:
-        worker = WorkerProcess(broker_queue, env).start()
+    def start(**extra_env: str) -> WorkerProcess:
+        """A worker; extra_env overrides its settings (e.g. CELERY_VISIBILITY_TIMEOUT)."""
+        worker = WorkerProcess(broker_queue, {**env, **extra_env}).start()
         workers.append(worker)
         return worker
 

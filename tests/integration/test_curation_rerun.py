@@ -68,7 +68,7 @@ def test_a_screen_opened_before_a_worker_re_track_keeps_or_refuses_its_decisions
         "action": "save", "verdict_version": kept_verdict.version,
         f"evidence_{kept.pk}": "reject", f"evidence_version_{kept.pk}": kept.version,
     }, follow=True)
-    assert "Saved." in saved.content.decode()
+    assert "已保存。" in saved.content.decode()  # the admin speaks Chinese unless switched
     assert Evidence.objects.get(pk=kept.pk).curation == Curation.REJECTED
 
     refused = screen.post(reverse("admin:tracker_pledge_curate", args=[other.pledge.pk]), {
@@ -77,7 +77,7 @@ def test_a_screen_opened_before_a_worker_re_track_keeps_or_refuses_its_decisions
         f"evidence_{other.pk}": "accept", f"evidence_version_{other.pk}": other.version,
         "override_status": "missed", "override_reason": "审议稿未提及",
     }, follow=True)
-    assert "the machine re-ran" in refused.content.decode()
+    assert "机器对这项承诺重新运行" in refused.content.decode()  # "the machine re-ran on this pledge…, reload"
     # Nothing half-applied: neither the override nor the decision on the span that still exists.
     assert Verdict.objects.get(pk=other_verdict.pk).override_status == ""
     assert Evidence.objects.get(pk=other.pk).curation == Curation.NONE

@@ -31,7 +31,7 @@ from tracker import selectors, selectors_chain, services
 from tracker.api import serializers as s
 from tracker.api import serializers_chain as sc
 from tracker.api.concurrency import etag, expected_version
-from tracker.api.errors import EvidenceReplacedConflict, UnprocessableRequest
+from tracker.api.errors import EvidenceReplacedConflict, QueueUnavailableError, UnprocessableRequest
 from tracker.api.examples import (
     DOCUMENT_EXAMPLE,
     EVIDENCE_EXAMPLE,
@@ -284,6 +284,12 @@ class DocumentViewSet(CSVListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             )
         except services.IngestError as exc:
             raise UnprocessableRequest(str(exc), code="invalid_file") from exc
+        except services.QueueUnavailable as exc:
+            # The row is committed, queued with the reason; the stuck sweep sends its task
+            # once the broker is back, so the client only has to poll.
+            raise QueueUnavailableError(
+                {"document": exc.row.pk, "poll_url": _poll_url(request, "api:document-detail", exc.row.pk)}
+            ) from exc
         poll_url = _poll_url(request, "api:document-detail", document.pk)
         document = selectors.document_list_queryset().get(pk=document.pk)
         body = {
