@@ -15,7 +15,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -33,6 +33,8 @@ from tracker.models import (
     Tracking,
     Verdict,
 )
+from tracker.pipeline.calibrate import STATUSES as CALIBRATED_STATUSES
+from tracker.pipeline.calibrate import Assessment, pledges_assess, scorecard_estimate
 from tracker.pipeline.ingest import decode_file
 from tracker.pipeline.judge import pledges_judge, pledges_pending
 from tracker.pipeline.read import document_read, report_with_plan, report_with_review
@@ -484,8 +486,10 @@ def pair_track(plan_document_id: int, plan_year: int | None = None) -> Tracking:
                 for s in review.sections.filter(report_index=review.review_report_index).order_by("start")
             ]
             results = pledges_judge(spans, review.text, sections, plan_year)
+        assessments = pledges_assess(spans, results, _plan_positions(plan, pledges))
         with transaction.atomic():
-            verdicts_write(pledges, results, review)
+            verdicts_write(pledges, results, review, assessments)
+            scorecard_refresh(tracking)
             Tracking.objects.filter(pk=tracking.pk).update(
                 review_document=review,
                 state=ProcessingState.DONE,
@@ -556,7 +560,55 @@ def _machine_change_reason(previous_review_id: int | None, review: Document | No
     return MACHINE_RERUN
 
 
-def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: Document | None) -> None:
+def _plan_positions(plan: Document, pledges: list[Pledge]) -> list[float]:
+    """Where each pledge stands in its report, 0 to 1, as compare.report_positions computes it.
+
+    The report's own bounds are not stored; its sections' extent is (the report's title line
+    before the first section is the only difference).
+    """
+    bounds = plan.sections.filter(report_index=plan.plan_report_index).aggregate(lo=Min("start"), hi=Max("end"))
+    lo = bounds["lo"] if bounds["lo"] is not None else min((p.start for p in pledges), default=0)
+    hi = bounds["hi"] if bounds["hi"] is not None else max((p.end for p in pledges), default=1)
+    span = max(1, hi - lo)
+    return [min(1.0, max(0.0, (p.start - lo) / span)) for p in pledges]
+
+
+def scorecard_refresh(tracking: Tracking) -> None:
+    """Store the estimated scorecard of a tracking, counting what curators decided as certain.
+
+    A curator's status is that status with probability 1, "not a pledge" weighs nothing and
+    "a pledge" weighs fully; so every curation narrows the estimate toward what people checked.
+    """
+    rows = Verdict.objects.filter(
+        pledge__document_id=tracking.plan_document_id, pledge__plan_year=tracking.plan_year
+    ).values("status", "override_status", "confirmed_at", "probabilities", "p_pledge", "scored", "scored_override")
+    assessed = []
+    for row in rows:
+        if row["status"] == Status.PENDING:
+            continue
+        p = row["p_pledge"] if row["scored_override"] is None else float(row["scored_override"])
+        if not row["scored"]:
+            p = 0.0 if row["scored_override"] is False else p
+        if row["override_status"] or row["confirmed_at"] is not None or not row["probabilities"]:
+            probs = {s: float(s == row["status"]) for s in CALIBRATED_STATUSES}
+        else:
+            probs = row["probabilities"]
+        assessed.append(Assessment(p, bool(row["scored"]), probs))
+    estimate = scorecard_estimate(assessed) if assessed else None
+    shares, intervals = estimate if estimate else (None, None)
+    Tracking.objects.filter(pk=tracking.pk).update(scorecard=shares, scorecard_interval=intervals)
+
+
+def verdict_scorecard_refresh(verdict: Verdict) -> None:
+    """After a curation: the scorecard of the verdict's plan year follows it."""
+    pledge = verdict.pledge
+    for tracking in Tracking.objects.filter(plan_document_id=pledge.document_id, plan_year=pledge.plan_year):
+        scorecard_refresh(tracking)
+
+
+def verdicts_write(
+    pledges: list[Pledge], results: list[VerdictResult], review: Document | None, assessments: list | None = None
+) -> None:
     """Replace machine verdicts and evidence; overrides and curated evidence stay.
 
     Runs in the caller's transaction. The verdict rows are locked before they are read, so a
@@ -569,9 +621,12 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
         v.pledge_id: v for v in Verdict.objects.select_for_update().filter(pledge__in=pledges).order_by("pk")
     }
     to_create, to_update = [], []
-    for pledge, result in zip(pledges, results, strict=True):
+    if assessments is None:
+        assessments = [None] * len(pledges)
+    for pledge, result, assessment in zip(pledges, results, assessments, strict=True):
         actual = result.actual.as_dict() if result.actual else None
         confidence = round(float(min(max(result.confidence, 0.0), 1.0)), 4)
+        learned = _learned_fields(assessment)
         verdict = existing.get(pledge.pk)
         if verdict is None:
             created = Verdict(
@@ -582,6 +637,8 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
                 machine_actual=actual,
                 status=result.status,
                 confidence=confidence,
+                scored=learned["machine_scored"],
+                **learned,
             )
             created._change_reason = _machine_change_reason(None, review, first=True)
             to_create.append(created)
@@ -592,7 +649,17 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             actual,
             review.pk if review else None,
         )
+        learned_changed = any(getattr(verdict, k) != v for k, v in learned.items())
+        if not changed and not learned_changed:
+            continue
+        for k, v in learned.items():
+            setattr(verdict, k, v)
+        # A curator's "is / is not a pledge" wins over the model, re-run after re-run.
+        verdict.scored = verdict.machine_scored if verdict.scored_override is None else verdict.scored_override
         if not changed:
+            # New probabilities of the same verdict: no new version a curator would have to reload for.
+            verdict._change_reason = "machine probabilities updated"
+            to_update.append(verdict)
             continue
         verdict._change_reason = _machine_change_reason(verdict.review_document_id, review, first=False)
         verdict.machine_status = result.status
@@ -616,6 +683,7 @@ def verdicts_write(pledges: list[Pledge], results: list[VerdictResult], review: 
             fields=[
                 "machine_status", "machine_confidence", "machine_actual", "review_document",
                 "status", "confidence", "version", "confirmed_at", "confirmed_by",
+                "p_pledge", "machine_scored", "scored", "probabilities",
             ],
             batch_size=500,
             default_change_reason=MACHINE_RERUN,
@@ -697,6 +765,13 @@ def _section_holding(sections: list[Section], offset: int) -> Section | None:
         if offset < section.end:
             holding = section
     return holding
+
+
+def _learned_fields(assessment) -> dict:
+    if assessment is None:
+        return {"p_pledge": 1.0, "machine_scored": True, "probabilities": {}}
+    return {"p_pledge": float(assessment.p_pledge), "machine_scored": bool(assessment.scored),
+            "probabilities": dict(assessment.probabilities)}
 
 
 def verdict_effective_set(verdict: Verdict) -> None:
@@ -849,7 +924,27 @@ def _verdict_save(verdict: Verdict, user, reason: str = "") -> Verdict:
     verdict._history_user = user  # simple-history records who made the change
     verdict._change_reason = reason[:100] if reason else None
     verdict.save()
+    # every human decision is certain in the estimate: the scorecard follows it at once
+    verdict_scorecard_refresh(verdict)
     return verdict
+
+
+@transaction.atomic
+def verdict_scored_set(
+    *, verdict_id: int, scored: bool | None, reason: str, user, expected_version: int | None
+) -> Verdict:
+    """A curator says the item is (True) or is not (False) a checkable pledge; None gives it back to the model.
+
+    The decision survives re-runs and retraining: the machine writes machine_scored only.
+    """
+    if scored is not None and not reason.strip():
+        raise CurationError("saying whether an item is a pledge needs a reason")
+    verdict = _verdict_locked(verdict_id, expected_version)
+    verdict.scored_override = scored
+    verdict.scored_reason = reason.strip() if scored is not None else ""
+    verdict.scored = verdict.machine_scored if scored is None else scored
+    what = {True: "a checkable pledge", False: "not a checkable pledge", None: "pledge or not: back to the model"}[scored]
+    return _verdict_save(verdict, user, f"{what}: {reason.strip()}" if reason.strip() else what)
 
 
 @transaction.atomic
@@ -966,11 +1061,18 @@ def pledge_curate(
 @transaction.atomic
 def evidence_add(*, pledge_id: int, start: int, end: int, user, review_document_id: int | None = None) -> Evidence:
     """A curator adds a review span the machine missed, by offsets into the review text."""
-    pledge = Pledge.objects.select_related("verdict").get(pk=pledge_id)
-    review_id = review_document_id or getattr(getattr(pledge, "verdict", None), "review_document_id", None)
-    if review_id is None:
-        raise CurationError("this pledge has no review document yet; give review_document")
-    review = Document.objects.only("pk", "text").get(pk=review_id)
+    pledge = Pledge.objects.select_related("verdict", "document").get(pk=pledge_id)
+    # Only the review that answers this pledge: a span of the plan itself, or of another
+    # government's or another year's report, is no evidence of it.
+    own = getattr(getattr(pledge, "verdict", None), "review_document_id", None)
+    if own is None:
+        review_for = review_document_for(pledge.document, pledge.plan_year)
+        own = review_for.pk if review_for else None
+    if own is None:
+        raise CurationError("this pledge has no review document yet: evidence can be added once its review is in")
+    if review_document_id is not None and review_document_id != own:
+        raise CurationError(f"review_document {review_document_id} is not this pledge's review (document {own})")
+    review = Document.objects.only("pk", "text").get(pk=own)
     if not 0 <= start < end <= len(review.text):
         raise CurationError(f"span {start}-{end} is outside the review text (length {len(review.text)})")
     evidence, created = Evidence.objects.get_or_create(

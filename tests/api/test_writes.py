@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.api.conftest import PLAN_TEXT
+from tests import factories as f
+from tests.api.conftest import PLAN_TEXT, REVIEW_TEXT
 from tracker import models
 
 pytestmark = pytest.mark.django_db
@@ -259,6 +260,20 @@ def test_add_evidence_by_offsets(curator_client, world):
     outside = curator_client.post(f"/api/pledges/{world.farmland.pk}/evidence/",
                                   {"start": 0, "end": 10**6, "review_document": world.review.pk}, format="json")
     assert outside.status_code == 400 and "outside" in outside.json()["error"]["message"]
+
+
+def test_evidence_is_added_only_on_the_pledges_own_review(curator_client, world):
+    """Issue 15.7: offsets into the plan itself, or into another government's report, are no evidence."""
+    other = f.DocumentFactory(jurisdiction=world.hangzhou, year=2026, text=REVIEW_TEXT, filename="hz-2026.txt")
+    for document in (world.plan, other, world.copy):
+        response = curator_client.post(f"/api/pledges/{world.station.pk}/evidence/",
+                                       {"start": 0, "end": 6, "review_document": document.pk}, format="json")
+        assert response.status_code == 400, response.content
+        assert "is not this pledge's review" in response.json()["error"]["message"]
+    assert not models.Evidence.objects.filter(pledge=world.station, origin="curator").exists()
+    # Without review_document the span goes on the pledge's own review.
+    own = curator_client.post(f"/api/pledges/{world.station.pk}/evidence/", {"start": 0, "end": 6}, format="json")
+    assert own.status_code == 201 and own.json()["review_document"] == world.review.pk
 
 
 def test_curating_an_untracked_pledge_is_a_400(curator_client, world):
