@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import struct
+import tracemalloc
 import zipfile
 
 import pytest
@@ -122,6 +124,51 @@ def test_docx_that_inflates_past_the_limit_is_refused_before_parsing(monkeypatch
     with pytest.raises(PipelineError) as err:
         decode_file("bomb.docx", (SAMPLES / "zhejiang-2025.docx").read_bytes())
     assert "expands to" in assert_one_line_error(err.value, "bomb.docx")
+
+
+def _docx_lying_about_its_size(inflated: int, declared: int) -> bytes:
+    """The sample .docx whose word/document.xml inflates to `inflated` bytes while both zip
+    headers declare `declared` (built in chunks, never held uncompressed)."""
+    src = zipfile.ZipFile(SAMPLES / "zhejiang-2025.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                out.writestr(info, src.read(info))
+                continue
+            member = zipfile.ZipInfo("word/document.xml")
+            member.compress_type = zipfile.ZIP_DEFLATED
+            with out.open(member, "w") as stream:
+                stream.write(src.read(info)[:200])
+                for _ in range(inflated // (1 << 20)):
+                    stream.write(b" " * (1 << 20))
+    data = bytearray(buf.getvalue())
+    for magic, size_at, name_len_at, name_at in ((b"PK\x03\x04", 22, 26, 30), (b"PK\x01\x02", 24, 28, 46)):
+        pos = data.find(magic)
+        while pos >= 0:
+            name_len = struct.unpack_from("<H", data, pos + name_len_at)[0]
+            if data[pos + name_at: pos + name_at + name_len] == b"word/document.xml":
+                struct.pack_into("<I", data, pos + size_at, declared)
+            pos = data.find(magic, pos + 4)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("declared", [1024, 100 * 1024 * 1024])
+def test_docx_whose_headers_lie_about_its_size_is_refused_on_the_bytes_read(declared):
+    """Issue 15.7: 1.5 MB declaring 1 KB made the reader take 2 GB (zipfile inflates a whole member
+    before cutting it to the declared size). Read in chunks, counted, bounded: a few MB at most."""
+    data = _docx_lying_about_its_size(inflated=300 * 1024 * 1024, declared=declared)
+    assert len(data) < 2 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        with pytest.raises(PipelineError) as err:
+            decode_file("liar.docx", data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < ingest.MAX_DOCX_XML + 8 * 1024 * 1024, f"peak {peak // (1 << 20)} MB"
+    message = assert_one_line_error(err.value, "liar.docx")
+    assert "does not match its zip header" in message or "expands past" in message
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,11 @@ from .types import PipelineError
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 MAX_BYTES = 20 * 1024 * 1024  # reports are < 1 MB; anything this big is not a report
-MAX_DOCX_INFLATED = 200 * 1024 * 1024  # a .docx inflating past this is a zip bomb, not a report
+MAX_DOCX_INFLATED = 200 * 1024 * 1024  # a .docx declaring more than this is a zip bomb, not a report
+# The text part read, counted on the bytes actually inflated (headers can lie): the largest
+# report's word/document.xml in the corpus is 235 KB.
+MAX_DOCX_XML = 32 * 1024 * 1024
+_DOCX_CHUNK = 64 * 1024
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc / .xls containers
 _BINARY_MAGICS = (
@@ -153,25 +157,55 @@ def _looks_like_text(text: str) -> bool:
     return common >= len(sample) * 0.5
 
 
+def _zip_member_read(name: str, archive: zipfile.ZipFile, member: str, limit: int) -> bytes:
+    """A member's bytes, inflated in small chunks and refused past `limit` bytes actually read.
+
+    Never `archive.read()`: zipfile inflates a whole member in one call of up to 2 GB before
+    cutting it to the size the header declares, so a 1.5 MB file declaring 1 KB made the
+    process take 2 GB. Chunked reads inflate at most one chunk ahead, and zipfile's CRC check
+    at the end refuses a member whose header lied about its size.
+    """
+    chunks, total = [], 0
+    with archive.open(member) as stream:
+        while chunk := stream.read(_DOCX_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise PipelineError(f"{name}: .docx text part expands past {limit // (1024 * 1024)} MB")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _docx_text(name: str, data: bytes) -> str:
     try:
-        import docx  # python-docx; imported lazily so plain-text reads stay fast
         from docx.oxml.ns import qn
+        from docx.oxml.parser import parse_xml  # python-docx's parser: no entities, no network
 
-        # A few kilobytes can inflate to gigabytes: refuse by the sizes the zip declares.
+        # A few kilobytes can inflate to gigabytes: refuse by the sizes the zip declares, then
+        # on the bytes actually inflated (a header can declare anything).
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             inflated = sum(info.file_size for info in archive.infolist())
             if "word/document.xml" not in archive.namelist():
                 raise PipelineError(f"{name}: corrupt .docx (a zip archive without word/document.xml)")
-        if inflated > MAX_DOCX_INFLATED:
-            raise PipelineError(
-                f"{name}: .docx expands to {inflated // (1024 * 1024)} MB, limit {MAX_DOCX_INFLATED // (1024 * 1024)} MB"
-            )
-        document = docx.Document(io.BytesIO(data))
-        body = document.element.body
+            if inflated > MAX_DOCX_INFLATED:
+                raise PipelineError(
+                    f"{name}: .docx expands to {inflated // (1024 * 1024)} MB, "
+                    f"limit {MAX_DOCX_INFLATED // (1024 * 1024)} MB"
+                )
+            if "[Content_Types].xml" not in archive.namelist():
+                raise PipelineError(f"{name}: corrupt .docx (no [Content_Types].xml: not a Word package)")
+            xml = _zip_member_read(name, archive, "word/document.xml", MAX_DOCX_XML)
+        # Only the text part is parsed: python-docx would load the whole package, every part
+        # through the unbounded read above.
+        root = parse_xml(xml)
+        if root.tag != qn("w:document"):
+            raise PipelineError(f"{name}: corrupt .docx (word/document.xml is not a Word document)")
+        body = root.find(qn("w:body"))
     except PipelineError:
         raise
     except zipfile.BadZipFile as exc:
+        if "CRC" in str(exc):
+            # Also what a header lying about its size ends in: the bytes read stop at the lie.
+            raise PipelineError(f"{name}: corrupt .docx (a part does not match its zip header)") from exc
         raise PipelineError(f"{name}: corrupt .docx (incomplete zip archive: truncated download?)") from exc
     except Exception as exc:  # python-docx raises assorted zip/lxml/package errors
         raise PipelineError(f"{name}: corrupt .docx ({exc.__class__.__name__})") from exc
