@@ -200,6 +200,10 @@ class Tracking(models.Model):
     # As on Document: for the stuck sweep.
     state_changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     stuck_count = models.PositiveSmallIntegerField(default=0)
+    # The estimated share of each status among the scored pledges and its 80% interval
+    # (calibrate.scorecard_estimate), refreshed after every run and every curation.
+    scorecard = models.JSONField(null=True, blank=True)
+    scorecard_interval = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("tracking")
@@ -236,6 +240,15 @@ class Verdict(models.Model):
     # Denormalised effective values so lists and scorecards filter on one column.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     confidence = models.FloatField(default=0.0, db_index=True)
+    # The learned models (pipeline/calibrate.py): how likely the item is a checkable pledge, and
+    # the probability of each status. A general commitment (machine_scored False) is listed,
+    # never counted; a curator's "is / is not a pledge" (scored_override) wins and survives re-runs.
+    p_pledge = models.FloatField(_("probability of being a checkable pledge"), default=1.0)
+    machine_scored = models.BooleanField(default=True)
+    scored_override = models.BooleanField(null=True, blank=True)
+    scored_reason = models.TextField(blank=True)
+    scored = models.BooleanField(_("scored"), default=True, db_index=True)
+    probabilities = models.JSONField(default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -257,6 +270,13 @@ class Verdict(models.Model):
     @property
     def is_overridden(self) -> bool:
         return bool(self.override_status)
+
+    @property
+    def probability(self) -> float | None:
+        """Probability of the status shown: 1 once a person decided it, None while pending."""
+        if self.override_status or self.confirmed_at is not None:
+            return 1.0
+        return self.probabilities.get(self.status) if self.probabilities else None
 
     @property
     def is_human_confirmed(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Value, prefetch_related_objects
+from django.db.models import BooleanField, Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce, Length, Replace, Substr
 
 from tracker.models import (
@@ -27,13 +27,26 @@ STATUS_ORDER = [Status.FULFILLED, Status.PARTIAL, Status.MISSED, Status.DROPPED,
 class Scorecard:
     total: int = 0
     counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in STATUS_ORDER})
+    # The estimated shares and their 80% intervals (Tracking.scorecard), when the year is judged.
+    estimate: dict[str, float] | None = None
+    interval: dict[str, list[float]] | None = None
+    general: int = 0  # general commitments listed apart, not counted
+    checked: int = 0  # verdicts a person confirmed or overrode
 
     @property
     def shares(self) -> dict[str, float]:
         return {k: (v / self.total if self.total else 0.0) for k, v in self.counts.items()}
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "counts": dict(self.counts), "shares": {k: round(v, 4) for k, v in self.shares.items()}}
+        return {
+            "total": self.total,
+            "counts": dict(self.counts),
+            "shares": {k: round(v, 4) for k, v in self.shares.items()},
+            "scorecard": self.estimate,
+            "scorecard_interval": self.interval,
+            "general_commitments": self.general,
+            "checked_by_person": self.checked,
+        }
 
 
 def pledge_queryset() -> QuerySet[Pledge]:
@@ -50,8 +63,18 @@ def _scorecard_from_rows(rows) -> Scorecard:
     return card
 
 
+def scored_q() -> Q:
+    """Checkable pledges, the only ones any count, chart or share is made of.
+
+    A general commitment (the model's or a curator's call, verdict.scored False) is listed
+    apart; a pledge never tracked has no verdict yet and counts (as pending).
+    """
+    return Q(verdict__scored=True) | Q(verdict__isnull=True)
+
+
 def _pledges_of(jurisdiction_id: int, plan_year: int) -> QuerySet[Pledge]:
     return Pledge.objects.filter(
+        scored_q(),
         document__jurisdiction_id=jurisdiction_id,
         plan_year=plan_year,
         document__near_duplicate_of__isnull=True,
@@ -59,9 +82,31 @@ def _pledges_of(jurisdiction_id: int, plan_year: int) -> QuerySet[Pledge]:
 
 
 def scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
-    """Counts and shares per status for one government's plan year."""
+    """Counts and shares per status for one government's plan year, with the estimate and its interval."""
     rows = _pledges_of(jurisdiction_id, plan_year).values(status=_verdict_status()).annotate(n=Count("pk"))
-    return _scorecard_from_rows(rows)
+    card = _scorecard_from_rows(rows)
+    return scorecard_estimated(card, jurisdiction_id, plan_year)
+
+
+def scorecard_estimated(card: Scorecard, jurisdiction_id: int, plan_year: int) -> Scorecard:
+    """Add the stored estimate, the general commitments and the human checks to counted shares."""
+    tracking = (
+        Tracking.objects.filter(
+            plan_document__jurisdiction_id=jurisdiction_id, plan_year=plan_year,
+            plan_document__near_duplicate_of__isnull=True, scorecard__isnull=False,
+        )
+        .order_by("-finished_at")
+        .only("scorecard", "scorecard_interval")
+        .first()
+    )
+    if tracking is not None:
+        card.estimate, card.interval = tracking.scorecard, tracking.scorecard_interval
+    every = Pledge.objects.filter(
+        document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
+    )
+    card.general = every.filter(verdict__scored=False).count()
+    card.checked = every.filter(scored_q()).filter(_checked_q()).count()
+    return card
 
 
 def _verdict_status() -> F:
@@ -70,7 +115,7 @@ def _verdict_status() -> F:
 
 def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple[Jurisdiction, Scorecard]]:
     """One scorecard per government for a plan year, for side-by-side comparison."""
-    pledges = Pledge.objects.filter(plan_year=plan_year, document__near_duplicate_of__isnull=True)
+    pledges = Pledge.objects.filter(scored_q(), plan_year=plan_year, document__near_duplicate_of__isnull=True)
     if level:
         pledges = pledges.filter(document__jurisdiction__level=level)
     # Group by the jurisdiction id only, then fetch the names: cheaper than grouping by name.
@@ -79,7 +124,20 @@ def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple
     for row in rows:
         grouped.setdefault(row["document__jurisdiction_id"], []).append(row)
     jurisdictions = Jurisdiction.objects.in_bulk(list(grouped))
-    result = [(jurisdictions[jid], _scorecard_from_rows(group)) for jid, group in grouped.items()]
+    estimates = {
+        t.plan_document.jurisdiction_id: t
+        for t in Tracking.objects.filter(
+            plan_year=plan_year, plan_document__jurisdiction_id__in=list(grouped), scorecard__isnull=False,
+            plan_document__near_duplicate_of__isnull=True,
+        ).select_related("plan_document").only("scorecard", "scorecard_interval", "plan_document__jurisdiction_id")
+        .order_by("finished_at")
+    }
+    result = []
+    for jid, group in grouped.items():
+        card = _scorecard_from_rows(group)
+        if jid in estimates:
+            card.estimate, card.interval = estimates[jid].scorecard, estimates[jid].scorecard_interval
+        result.append((jurisdictions[jid], card))
     return sorted(result, key=lambda item: item[0].name)
 
 
@@ -229,12 +287,21 @@ def scorecard_pledges(
     *,
     sort: str | None = None,
     descending: bool = False,
+    scored: bool | None = True,
     **filters,
 ) -> QuerySet[Pledge]:
-    """The pledges behind one scorecard, filtered (see pledges_filter), in document order unless sorted."""
+    """The pledges behind one scorecard, filtered (see pledges_filter), in document order unless sorted.
+
+    The checkable pledges by default; ``scored=False`` gives the general commitments listed apart,
+    ``None`` both.
+    """
     pledges = _without_document_bodies(pledge_queryset()).filter(
         document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
     )
+    if scored is True:
+        pledges = pledges.filter(scored_q())
+    elif scored is False:
+        pledges = pledges.filter(verdict__scored=False)
     pledges = pledges_filter(pledges, **filters).order_by("document_id", "start")
     return pledges_sort(pledges, sort, descending)
 
@@ -276,7 +343,7 @@ def dashboard_governments() -> list[dict]:
     nobody's question. A government with no judged year shows its latest plan year.
     """
     rows = (
-        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        Pledge.objects.filter(scored_q(), document__near_duplicate_of__isnull=True)
         .values("document__jurisdiction_id", "plan_year", status=F("verdict__status"))
         .annotate(n=Count("pk"))
     )
@@ -414,6 +481,8 @@ def pledge_api_queryset() -> QuerySet[Pledge]:
         .annotate(
             status=Coalesce(F("verdict__status"), Value(Status.PENDING.value)),
             confidence=Coalesce(F("verdict__confidence"), Value(0.0), output_field=FloatField()),
+            scored=Coalesce(F("verdict__scored"), Value(True), output_field=BooleanField()),
+            p_pledge=Coalesce(F("verdict__p_pledge"), Value(1.0), output_field=FloatField()),
         )
     )
 
@@ -603,7 +672,7 @@ def government_years(jurisdiction_id: int) -> list[dict]:
     """Every plan year of one government with its scorecard, newest first, and whether the
     next year's review was in (a pending year is not a result)."""
     rows = (
-        Pledge.objects.filter(document__jurisdiction_id=jurisdiction_id, document__near_duplicate_of__isnull=True)
+        Pledge.objects.filter(scored_q(), document__jurisdiction_id=jurisdiction_id, document__near_duplicate_of__isnull=True)
         .order_by()
         .values("plan_year", status=F("verdict__status"))
         .annotate(n=Count("pk"))
@@ -625,7 +694,7 @@ def comparison_default_year() -> int | None:
     latest year where some government is judged and none is pending, then the latest year.
     """
     rows = (
-        Pledge.objects.filter(document__near_duplicate_of__isnull=True)
+        Pledge.objects.filter(scored_q(), document__near_duplicate_of__isnull=True)
         .order_by()
         .values("plan_year", "document__jurisdiction_id", status=F("verdict__status"))
         .annotate(n=Count("pk"))

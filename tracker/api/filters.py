@@ -89,6 +89,9 @@ class PledgeFilter(filters.FilterSet):
     section = IdFilter(field_name="section_id")
     section_kind = filters.ChoiceFilter(field_name="section__kind", choices=SectionKind.choices)
     overridden = filters.BooleanFilter(method="filter_overridden", label="Curator override")
+    scored = filters.BooleanFilter(
+        method="filter_scored", label="Checkable pledges (true) or general commitments, not scored (false)"
+    )
     include_duplicates = filters.BooleanFilter(
         method="filter_duplicates", label="Include pledges of near-duplicate copies (excluded by default, as in scorecards)"
     )
@@ -98,7 +101,7 @@ class PledgeFilter(filters.FilterSet):
         model = Pledge
         fields = [
             "jurisdiction", "level", "document", "plan_year", "status", "kind", "confidence_min", "confidence_max",
-            "section", "section_kind", "overridden", "include_duplicates", "q",
+            "section", "section_kind", "overridden", "scored", "include_duplicates", "q",
         ]
 
     @property
@@ -118,6 +121,11 @@ class PledgeFilter(filters.FilterSet):
         if value:
             return queryset.filter(verdict__override_status__gt="")
         return queryset.exclude(verdict__override_status__gt="")
+
+    def filter_scored(self, queryset: QuerySet[Pledge], name: str, value: bool | None) -> QuerySet[Pledge]:
+        if value is None:
+            return queryset
+        return queryset.filter(selectors.scored_q()) if value else queryset.filter(verdict__scored=False)
 
     def filter_duplicates(self, queryset: QuerySet[Pledge], name: str, value: bool | None) -> QuerySet[Pledge]:
         return queryset

@@ -116,6 +116,10 @@ class PledgeSerializer(serializers.ModelSerializer):
     section_heading = serializers.CharField(source="section.heading", read_only=True)
     status = serializers.ChoiceField(choices=Status.choices, read_only=True)
     confidence = serializers.FloatField(read_only=True)
+    scored = serializers.BooleanField(
+        read_only=True, help_text="False for a general commitment: listed, never counted in a scorecard or aggregate."
+    )
+    p_pledge = serializers.FloatField(read_only=True, help_text="The model's probability that this is a checkable pledge.")
     overridden = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="api:pledge-detail")
     target_comparator = serializers.ChoiceField(choices=Comparator.choices, allow_blank=True, read_only=True)
@@ -125,7 +129,8 @@ class PledgeSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "jurisdiction", "jurisdiction_name", "level", "document", "plan_year", "section",
             "section_kind", "section_heading", "section_path", "kind", "text", "start", "end", "status", "confidence",
-            "overridden", "target_metric", "target_value", "target_value_max", "target_unit", "target_comparator",
+            "scored", "p_pledge", "overridden",
+            "target_metric", "target_value", "target_value_max", "target_unit", "target_comparator",
             "target_direction",
         ]
         read_only_fields = fields
@@ -143,6 +148,8 @@ PLEDGE_CSV_COLUMNS = {
     "override_status": "verdict__override_status", "target_metric": "target_metric", "target_value": "target_value",
     "target_value_max": "target_value_max", "target_unit": "target_unit", "target_comparator": "target_comparator",
     "target_direction": "target_direction",
+    # added after the first published header: new columns go last, existing ones keep their place
+    "scored": "scored", "p_pledge": "p_pledge",
 }
 
 
@@ -233,6 +240,15 @@ class VerdictSerializer(serializers.Serializer):
     override_at = serializers.DateTimeField(allow_null=True)
     confirmed_by = serializers.CharField(source="confirmed_by.username", allow_null=True, default=None)
     confirmed_at = serializers.DateTimeField(allow_null=True)
+    scored = serializers.BooleanField(help_text="Counted in scorecards (a checkable pledge), the curator's call if made.")
+    scored_override = serializers.BooleanField(allow_null=True, help_text="A curator's is / is not a pledge; null: the model's.")
+    p_pledge = serializers.FloatField(help_text="The model's probability that this is a checkable pledge.")
+    probabilities = serializers.DictField(
+        child=serializers.FloatField(), help_text="Calibrated probability of each status (empty while pending)."
+    )
+    probability = serializers.FloatField(
+        allow_null=True, help_text="Probability of the status shown: 1 once a person checked it, null while pending."
+    )
     version = serializers.IntegerField(help_text="Send it back (If-Match or `version`) with a curation write.")
     updated_at = serializers.DateTimeField()
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("government/<int:jurisdiction_id>/<slug:which>.csv", views.government_chains_csv, name="government_chains_csv"),
     path("report/<int:document_id>/", views.document, name="document"),
     path("compare/", views.compare, name="compare"),
+    path("method/", views.method, name="method"),
     path("compare.csv", views.compare_csv, name="compare_csv"),
     path("embed/scorecard/<int:jurisdiction_id>/<int:plan_year>/", views.embed_scorecard, name="embed_scorecard"),
     path(

@@ -6,6 +6,7 @@ language comes from the reader's switch, never from the browser.
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -28,6 +29,7 @@ PAGE_SIZE = 50
 # The dropped list leads the scorecard; beyond this many the reader follows the filtered list.
 DROPPED_SHOWN = 30
 TARGETS_SHOWN = 200
+GENERAL_SHOWN = 300
 # Each chain list of the government page shows this many; the CSV has them all.
 CHAIN_LINKS_SHOWN = 30
 
@@ -133,6 +135,7 @@ def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> Htt
     pledges = _scorecard_pledges_filtered(jurisdiction_id, plan_year, form)
     dropped = list(selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)[: DROPPED_SHOWN + 1])
     targets = list(selectors.scorecard_targets(jurisdiction_id, plan_year)[: TARGETS_SHOWN + 1])
+    general = list(selectors.scorecard_pledges(jurisdiction_id, plan_year, scored=False)[: GENERAL_SHOWN + 1])
     pending = card.total > 0 and card.counts.get(Status.PENDING, 0) == card.total
     context = {
         "jurisdiction": jurisdiction,
@@ -145,6 +148,8 @@ def scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int) -> Htt
         "dropped_more": len(dropped) > DROPPED_SHOWN,
         "targets": targets[:TARGETS_SHOWN],
         "targets_more": len(targets) > TARGETS_SHOWN,
+        "general": general[:GENERAL_SHOWN],
+        "general_more": len(general) > GENERAL_SHOWN,
         "form": form,
         "filtered": any(value for key, value in form.filters().items() if key not in {"sort", "dir"}),
         "page": _page(request, pledges),
@@ -167,8 +172,17 @@ def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, ta
     filename = f"{jurisdiction.pk}-{plan_year}-{table}.csv"
     if table == "statuses":
         card = selectors.scorecard(jurisdiction_id, plan_year)
-        rows = ([s.value, card.counts.get(s, 0), f"{card.shares.get(s, 0.0):.4f}"] for s in selectors.STATUS_ORDER)
-        return tables.csv_response(filename, ["status", "count", "share"], rows)
+        estimate, interval = card.estimate or {}, card.interval or {}
+
+        def bound(status: str, i: int) -> str:
+            return f"{interval[status][i]:.4f}" if status in interval else ""
+
+        rows = (
+            [s.value, card.counts.get(s, 0), f"{card.shares.get(s, 0.0):.4f}",
+             f"{estimate[s]:.4f}" if s in estimate else "", bound(s, 0), bound(s, 1)]
+            for s in selectors.STATUS_ORDER
+        )
+        return tables.csv_response(filename, ["status", "count", "share", "estimate", "estimate_low", "estimate_high"], rows)
     if table == "sections":
         rows = tables.section_rows(selectors.scorecard_sections(jurisdiction_id, plan_year))
         return tables.csv_response(filename, ["section_id", "section", *tables.SCORECARD_COLUMNS], rows)
@@ -181,10 +195,26 @@ def scorecard_csv(request: HttpRequest, jurisdiction_id: int, plan_year: int, ta
         pledges = selectors.scorecard_pledges(jurisdiction_id, plan_year, status=Status.DROPPED)
     elif table == "targets":
         pledges = selectors.scorecard_targets(jurisdiction_id, plan_year)
+    elif table == "general":
+        pledges = selectors.scorecard_pledges(jurisdiction_id, plan_year, scored=False)
     else:
         raise Http404("unknown table")
     rows = tables.pledge_rows(_export(pledges), _pledge_url(request))
     return tables.csv_response(filename, tables.PLEDGE_COLUMNS, rows)
+
+
+@require_GET
+def method(request: HttpRequest) -> HttpResponse:
+    """How the figures are made: statuses, what counts as a pledge, measured accuracy."""
+    from tracker.pipeline.calibrate import LIKELY_AT, MODEL_PATH, POSSIBLE_AT
+
+    figures_path = MODEL_PATH.with_name(MODEL_PATH.stem + "_figures.json")
+    try:
+        figures = json.loads(figures_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        figures = None
+    context = {"figures": figures, "likely_at": LIKELY_AT, "possible_at": POSSIBLE_AT}
+    return render(request, "dashboard/method.html", context)
 
 
 @require_GET
@@ -332,6 +362,7 @@ def embed_scorecard(request: HttpRequest, jurisdiction_id: int, plan_year: int, 
         context = {
             "chart": data, "title": f"{jurisdiction.name} {plan_year}", "source": source,
             "data_as_of": selectors.data_as_of(jurisdiction_id),
+            "card": selectors.scorecard(jurisdiction_id, plan_year) if chart == "status" else None,
         }
         return render(request, "dashboard/embed.html", context)
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_noop
 
 from tracker.dashboard import highlight as highlighting
 from tracker.dashboard.labels import CHAIN_KIND_LABELS, COMPARATOR_SYMBOLS, KIND_LABELS, LEVEL_LABELS, STATUS_LABELS
 from tracker.figures import figure_parts, number_text
 from tracker.models import Pledge, Status
+from tracker.pipeline.calibrate import probability_words as calibrated_words
 from tracker.selectors import part_label, section_part
 
 register = template.Library()
@@ -46,6 +48,26 @@ def pct(share: float | None) -> str:
     if share is None:
         return ""
     return f"{share * 100:.1f}%"
+
+
+@register.filter
+def pct0(share: float | None) -> str:
+    """A share as a whole percent without the sign (the estimate's bounds: 55–68%)."""
+    if share is None:
+        return ""
+    return f"{share * 100:.0f}"
+
+
+# The pipeline's words (calibrate.probability_words) are Chinese; the English page needs its own.
+_PROBABILITY_WORDS = {"很可能": gettext_noop("likely"), "可能": gettext_noop("possibly"), "不确定": gettext_noop("uncertain")}
+
+
+@register.filter
+def probability_words(p: float | None) -> str:
+    """很可能 / 可能 / 不确定 (likely / possibly / uncertain), in the page's language."""
+    if p is None:
+        return ""
+    return gettext(_PROBABILITY_WORDS[calibrated_words(p)])
 
 
 def _number(value: float | None) -> str:
