@@ -210,6 +210,27 @@ def confirm_verdicts(modeladmin: admin.ModelAdmin, request: HttpRequest, queryse
                                 messages.WARNING)
 
 
+def _scored_set(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet, scored: bool) -> None:
+    from tracker import services
+
+    reason = _("set from the admin list by %(user)s") % {"user": request.user.get_username()}
+    verdict_ids = Verdict.objects.filter(pledge__in=queryset).values_list("pk", flat=True)
+    for verdict_id in verdict_ids:
+        services.verdict_scored_set(verdict_id=verdict_id, scored=scored, reason=reason, user=request.user,
+                                    expected_version=None)
+    modeladmin.message_user(request, _("Updated %(count)d verdicts.") % {"count": len(verdict_ids)}, messages.SUCCESS)
+
+
+@admin.action(description=gettext_lazy("Not a checkable pledge: list apart, do not score"), permissions=["curate"])
+def mark_general(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _scored_set(modeladmin, request, queryset, False)
+
+
+@admin.action(description=gettext_lazy("A checkable pledge: score it"), permissions=["curate"])
+def mark_checkable(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _scored_set(modeladmin, request, queryset, True)
+
+
 class CurateMixin:
     def has_curate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(CURATE_PERMISSION)
@@ -230,7 +251,7 @@ class PledgeAdmin(CurateMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_filter = [QueueFilter, StatusFilter, "document__jurisdiction", "plan_year", "kind"]
     search_fields = ["text", "document__jurisdiction__name"]
     list_per_page = 50
-    actions = [confirm_verdicts]
+    actions = [confirm_verdicts, mark_general, mark_checkable]
     ordering = ["verdict__confidence", "pk"]
     readonly_fields = [
         "document", "section", "plan_year", "text", "start", "end", "kind", "section_path", "target_metric",

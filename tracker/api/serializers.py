@@ -461,6 +461,13 @@ class OverrideSerializer(VersionSerializer):
     reason = serializers.CharField(max_length=2000)
 
 
+class ScoredSerializer(VersionSerializer):
+    scored = serializers.BooleanField(
+        allow_null=True, help_text="true: a checkable pledge; false: a general commitment, not scored; null: the model decides"
+    )
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
 class EvidenceCurateSerializer(VersionSerializer):
     decision = serializers.ChoiceField(choices=["accept", "reject"])
 

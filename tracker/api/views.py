@@ -386,7 +386,7 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
         return self.get_paginated_response(s.PledgeRowSerializer(page, many=True, context=context).data)
 
     def get_permissions(self):
-        if self.action in {"override", "confirm", "evidence_add"}:
+        if self.action in {"override", "confirm", "scored", "evidence_add"}:
             return [CuratorPermission()]
         return super().get_permissions()
 
@@ -460,6 +460,28 @@ class PledgeViewSet(CSVListMixin, viewsets.ReadOnlyModelViewSet):
             request, pk,
             lambda vid, version: services.verdict_override(
                 verdict_id=vid, status=data["status"], reason=data["reason"], user=request.user,
+                expected_version=version),
+            data.get("version"),
+        )
+
+    @_curation_schema(
+        "Say whether it is a checkable pledge",
+        "A curator's call on the model's: `false` lists the item as a general commitment, left out of every count "
+        "and of the estimated scorecard; `true` counts it; `null` gives the decision back to the model. It survives "
+        "re-runs and retraining.",
+        s.ScoredSerializer,
+        {"scored": False, "reason": "方向性表述，没有可核查的成果", "version": 3},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, FormParser, MultiPartParser],
+            renderer_classes=[JSONRenderer, BrowsableAPIRenderer])
+    def scored(self, request: Request, pk: str | None = None) -> Response:
+        form = s.ScoredSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        return self._curate(
+            request, pk,
+            lambda vid, version: services.verdict_scored_set(
+                verdict_id=vid, scored=data["scored"], reason=data["reason"], user=request.user,
                 expected_version=version),
             data.get("version"),
         )
