@@ -69,8 +69,8 @@ def pledge_rows(pledges: Iterable[Pledge], absolute_url) -> Iterator[list]:
             number_text(pledge.target_value) if pledge.target_value is not None else "",
             pledge.target_unit,
             *actual_parts(pledge),
-            # The verdict's confidence until the calibrated per-verdict probability lands.
-            f"{verdict.confidence:.2f}" if verdict else "",
+            # The calibrated probability of the status shown (1 once a person checked it).
+            f"{verdict.probability:.2f}" if verdict and verdict.probability is not None else "",
             verdict.override_reason if verdict else "",
             EVIDENCE_SEPARATOR.join(e.text for e in getattr(pledge, "visible_evidence", [])),
             section_part(pledge.section_path),
