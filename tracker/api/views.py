@@ -258,7 +258,7 @@ class DocumentViewSet(CSVListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyMo
             ),
             OpenApiExample(
                 "bad file",
-                value={"error": {"code": "invalid", "message": "report.pdf: not a PDF file", "detail": None}},
+                value={"error": {"code": "invalid_file", "message": "report.pdf: not a PDF file", "detail": None}},
                 response_only=True,
                 status_codes=["400"],
             )
