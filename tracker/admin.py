@@ -496,19 +496,19 @@ class ChainLinkAdmin(CurateMixin, ReadOnlyMixin, TruthfulHistoryAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[ChainLink]:
         return super().get_queryset(request).select_related("previous", "pledge", "jurisdiction")
 
-    @admin.display(description="earlier pledge")
+    @admin.display(description=gettext_lazy("earlier pledge"))
     def previous_text(self, link: ChainLink) -> str:
         return f"{link.previous.plan_year}: {link.previous.text[:50]}"
 
-    @admin.display(description="later pledge")
+    @admin.display(description=gettext_lazy("later pledge"))
     def pledge_text(self, link: ChainLink) -> str:
         return f"{link.pledge.plan_year}: {link.pledge.text[:50]}"
 
-    @admin.display(description="years apart", ordering="years_apart")
+    @admin.display(description=gettext_lazy("years apart"), ordering="years_apart")
     def years(self, link: ChainLink) -> str:
-        return f"{link.years_apart} (a year missing)" if link.gap else "1"
+        return _("%(n)d (a year missing)") % {"n": link.years_apart} if link.gap else "1"
 
-    @admin.display(description="curation", ordering="curation")
+    @admin.display(description=gettext_lazy("curation"), ordering="curation")
     def curation_shown(self, link: ChainLink) -> str:
         return link.get_curation_display()
 
@@ -537,24 +537,24 @@ class ChainLinkAdmin(CurateMixin, ReadOnlyMixin, TruthfulHistoryAdmin):
                     services_chain.chain_link_confirm(link_id=link.pk, user=request.user,
                                                       expected_version=_int(post.get("version")),
                                                       reason=post.get("reason", ""))
-                    self.message_user(request, "Link confirmed: the machine keeps it on every re-run.", messages.SUCCESS)
+                    self.message_user(request, _("Link confirmed: the machine keeps it on every re-run."), messages.SUCCESS)
                 elif decision == "break":
                     services_chain.chain_link_break(link_id=link.pk, user=request.user,
                                                     expected_version=_int(post.get("version")),
                                                     reason=post.get("reason", ""))
-                    self.message_user(request, "Link broken: it is hidden and never proposed again.", messages.SUCCESS)
+                    self.message_user(request, _("Link broken: it is hidden and never proposed again."), messages.SUCCESS)
                 else:
-                    self.message_user(request, "Nothing to save.", messages.INFO)
+                    self.message_user(request, _("Nothing to save."), messages.INFO)
             except services_chain.ChainStaleVersion:
-                self.message_user(request, "Not saved: another curator decided on this link after you opened it. "
-                                  "The page shows their decision now.", messages.ERROR)
+                self.message_user(request, _("Not saved: another curator decided on this link after you opened it. "
+                                             "The page shows their decision now."), messages.ERROR)
             except services_chain.ChainCurationError as exc:
-                self.message_user(request, f"Not saved: {exc}", messages.ERROR)
+                self.message_user(request, _("Not saved: %(error)s") % {"error": exc}, messages.ERROR)
             return HttpResponseRedirect(here)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": f"Chain link {link.pk}",
+            "title": _("Chain link %(id)d") % {"id": link.pk},
             "link": link,
             "previous_status": _status_of(link.previous),
             "pledge_status": _status_of(link.pledge),
