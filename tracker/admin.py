@@ -566,8 +566,9 @@ class ChainLinkAdmin(CurateMixin, ReadOnlyMixin, TruthfulHistoryAdmin):
 
 
 def _status_of(pledge: Pledge) -> str:
+    """The pledge's status as the screen's language names it (部分完成, not partial)."""
     verdict = _verdict(pledge)
-    return verdict.status if verdict else Status.PENDING
+    return str(Status(verdict.status if verdict else Status.PENDING).label)
 
 
 def _evidence_decisions(post) -> dict[int, tuple[bool, int | None]]:

@@ -103,3 +103,17 @@ def test_the_committed_catalogue_is_compiled_from_the_po(tmp_path):
     subprocess.run(["msgfmt", "--check", "-o", str(fresh), str(messages / "django.po")], check=True)
     with fresh.open("rb") as new, (messages / "django.mo").open("rb") as committed:
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(new)._catalog
+
+
+def test_the_chinese_chain_link_screen_has_no_english(chinese_curator):
+    from tests.chain_world import chain_world_make
+    from tracker.models import ChainLink
+
+    chain_world_make()
+    link = ChainLink.objects.order_by("pk").first()
+    html = chinese_curator.get(reverse("admin:tracker_chainlink_curate", args=[link.pk])).content.decode()
+    for needed in ("确认关联", "断开关联", "相似度", "年计划"):
+        assert needed in html
+    assert english_words(html) == set()
+    listing = chinese_curator.get(reverse("admin:tracker_chainlink_changelist")).content.decode()
+    assert "此前的承诺" in listing and "之后的承诺" in listing
