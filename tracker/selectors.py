@@ -5,8 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import BooleanField, Count, F, FloatField, Max, Min, Prefetch, Q, QuerySet, Value, prefetch_related_objects
-from django.db.models.functions import Coalesce, Length, Replace, Substr
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    Max,
+    Min,
+    Prefetch,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce, Length, Replace, Substr
 
 from tracker.models import (
     Document,
@@ -483,7 +499,22 @@ def pledge_api_queryset() -> QuerySet[Pledge]:
             confidence=Coalesce(F("verdict__confidence"), Value(0.0), output_field=FloatField()),
             scored=Coalesce(F("verdict__scored"), Value(True), output_field=BooleanField()),
             p_pledge=Coalesce(F("verdict__p_pledge"), Value(1.0), output_field=FloatField()),
+            probability=_shown_probability(),
         )
+    )
+
+
+def _shown_probability() -> Case:
+    """Verdict.probability in SQL, so list rows and the CSV need no model instances: 1 once a
+    person decided the verdict, else the calibrated probability of the status shown (null while
+    pending or never judged)."""
+    of_status = Func(
+        F("verdict__probabilities"), F("verdict__status"), function="jsonb_extract_path_text", output_field=TextField()
+    )
+    return Case(
+        When(Q(verdict__override_status__gt="") | Q(verdict__confirmed_at__isnull=False), then=Value(1.0)),
+        default=Cast(of_status, FloatField()),
+        output_field=FloatField(),
     )
 
 

@@ -20,7 +20,7 @@ PLEDGE_HEADER = [
     "id", "jurisdiction", "jurisdiction_name", "level", "document", "plan_year", "section", "section_kind",
     "section_heading", "section_path", "kind", "text", "start", "end", "status", "confidence", "override_status",
     "target_metric", "target_value", "target_value_max", "target_unit", "target_comparator", "target_direction",
-    "scored", "p_pledge",
+    "scored", "p_pledge", "probability",
 ]
 
 

@@ -120,6 +120,10 @@ class PledgeSerializer(serializers.ModelSerializer):
         read_only=True, help_text="False for a general commitment: listed, never counted in a scorecard or aggregate."
     )
     p_pledge = serializers.FloatField(read_only=True, help_text="The model's probability that this is a checkable pledge.")
+    probability = serializers.FloatField(
+        read_only=True, allow_null=True,
+        help_text="Calibrated probability of the status shown: 1 once a person checked it, null while pending.",
+    )
     overridden = serializers.SerializerMethodField()
     url = serializers.HyperlinkedIdentityField(view_name="api:pledge-detail")
     target_comparator = serializers.ChoiceField(choices=Comparator.choices, allow_blank=True, read_only=True)
@@ -129,7 +133,7 @@ class PledgeSerializer(serializers.ModelSerializer):
         fields = [
             "id", "url", "jurisdiction", "jurisdiction_name", "level", "document", "plan_year", "section",
             "section_kind", "section_heading", "section_path", "kind", "text", "start", "end", "status", "confidence",
-            "scored", "p_pledge", "overridden",
+            "scored", "p_pledge", "probability", "overridden",
             "target_metric", "target_value", "target_value_max", "target_unit", "target_comparator",
             "target_direction",
         ]
@@ -149,7 +153,7 @@ PLEDGE_CSV_COLUMNS = {
     "target_value_max": "target_value_max", "target_unit": "target_unit", "target_comparator": "target_comparator",
     "target_direction": "target_direction",
     # added after the first published header: new columns go last, existing ones keep their place
-    "scored": "scored", "p_pledge": "p_pledge",
+    "scored": "scored", "p_pledge": "p_pledge", "probability": "probability",
 }
 
 
