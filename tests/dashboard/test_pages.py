@@ -9,6 +9,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from tracker.models import Verdict
+
 pytestmark = pytest.mark.postgres
 
 
@@ -108,6 +110,10 @@ def test_scorecard_section_filter(client, pair):
 
 def test_scorecard_csv_shapes(client, pair):
     base = [pair.jurisdiction.pk, 2025]
+    # probability is the calibrated probability of the status shown, not the confidence (0.8)
+    Verdict.objects.filter(pledge=pair.pledges["gdp"]).update(
+        probabilities={"fulfilled": 0.91, "partial": 0.05, "missed": 0.01, "dropped": 0.03}
+    )
     pledges = _csv(client.get(reverse("dashboard:scorecard_csv", args=[*base, "pledges"])))
     assert len(pledges) == 6
     assert list(pledges[0]) == [
@@ -135,8 +141,9 @@ def test_scorecard_csv_shapes(client, pair):
     gdp = next(row for row in pledges if row["text"] == "地区生产总值增长5%左右")
     assert gdp["status"] == "fulfilled" and gdp["actual"] == "5.6%" and gdp["url"].endswith(f"/pledge/{pair.pledges['gdp'].pk}/")
     assert (gdp["target_value"], gdp["target_unit"], gdp["actual_value"], gdp["actual_unit"]) == ("5", "%", "5.6", "%")
-    assert gdp["evidence"] == "地区生产总值增长5.6%" and gdp["probability"] == "0.80"
+    assert gdp["evidence"] == "地区生产总值增长5.6%" and gdp["probability"] == "0.91"
     assert gdp["section_part"] == "二、2025年工作安排 / （一）扩大内需"
+    assert next(row for row in pledges if row["text"] == "新增城镇就业100万人")["probability"] == ""  # none stored
     assert {r["text"] for r in _csv(client.get(reverse("dashboard:scorecard_csv", args=[*base, "dropped"])))} == {
         "建成杭州西站枢纽",
         "改造老旧小区500个",

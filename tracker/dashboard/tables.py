@@ -43,6 +43,10 @@ PLEDGE_COLUMNS = [
 # Several evidence spans share one cell; a reader splits on this line.
 EVIDENCE_SEPARATOR = "\n---\n"
 SCORECARD_COLUMNS = ["total", *(s.value for s in STATUS_ORDER), *(f"{s.value}_share" for s in STATUS_ORDER)]
+# The estimated share of each judged status and its 80% interval (issue 12), after the counted
+# columns so positional readers keep working; empty while nothing is judged.
+ESTIMATE_STATUSES = [s.value for s in STATUS_ORDER if s.value != "pending"]
+ESTIMATE_COLUMNS = [f"{s}_{part}" for s in ESTIMATE_STATUSES for part in ("estimate", "estimate_low", "estimate_high")]
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> StreamingHttpResponse:
@@ -82,6 +86,20 @@ def scorecard_cells(card: Scorecard) -> list:
     return [card.total, *(card.counts.get(s, 0) for s in STATUS_ORDER), *(f"{shares.get(s, 0.0):.4f}" for s in STATUS_ORDER)]
 
 
+def estimate_cells(card: Scorecard) -> list[str]:
+    """The figures the scorecard page states: estimate, low and high bound per status."""
+    estimate, interval = card.estimate or {}, card.interval or {}
+    cells = []
+    for status in ESTIMATE_STATUSES:
+        bounds = interval.get(status)
+        cells += [
+            f"{estimate[status]:.4f}" if status in estimate else "",
+            f"{bounds[0]:.4f}" if bounds else "",
+            f"{bounds[1]:.4f}" if bounds else "",
+        ]
+    return cells
+
+
 def section_rows(sections: list[SectionScorecard]) -> Iterator[list]:
     for section in sections:
         yield [section.section_id, section.heading, *scorecard_cells(section.scorecard)]
@@ -94,7 +112,7 @@ def part_rows(parts: list[PartScorecard]) -> Iterator[list]:
 
 def comparison_rows(rows: list[tuple[Jurisdiction, Scorecard]], plan_year: int) -> Iterator[list]:
     for jurisdiction, card in rows:
-        yield [jurisdiction.pk, jurisdiction.name, jurisdiction.level, plan_year, *scorecard_cells(card)]
+        yield [jurisdiction.pk, jurisdiction.name, jurisdiction.level, plan_year, *scorecard_cells(card), *estimate_cells(card)]
 
 
 # --- chart data (read by static/dashboard/js/charts.js through json_script) ----------

@@ -339,7 +339,7 @@ def compare(request: HttpRequest) -> HttpResponse:
 @require_safe
 def compare_csv(request: HttpRequest) -> HttpResponse:
     context = _comparison(request)
-    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS]
+    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS, *tables.ESTIMATE_COLUMNS]
     return tables.csv_response(f"compare-{context['year']}.csv", header, tables.comparison_rows(context["rows"], context["year"]))
 
 
