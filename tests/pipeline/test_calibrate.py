@@ -13,6 +13,7 @@ from tracker.pipeline.calibrate import (
     ModelError,
     model_load,
     model_parse,
+    pledge_features,
     pledges_assess,
     probability_words,
     scorecard_estimate,
@@ -50,7 +51,20 @@ def test_a_figure_target_is_more_likely_a_pledge_than_a_stance():
     target = _pledge("新建高标准农田4500万亩", "target", Target("高标准农田", 4500.0, "万亩", "exact"))
     stance = _pledge("坚持稳中求进工作总基调")
     got = pledges_assess([target, stance], [_matched(90.0), _silent()], [0.5, 0.5])
-    assert got[0].p_pledge > got[1].p_pledge + 0.2
+    assert got[0].p_pledge > got[1].p_pledge
+    model = model_load()
+    assert model.pledge_logit(pledge_features(target, _matched(90.0), 0.5)) > model.pledge_logit(
+        pledge_features(stance, _silent(), 0.5)) + 1.0
+
+
+def test_an_item_weighs_less_in_a_plan_full_of_more_concrete_ones():
+    """Labellers keep a plan's most concrete items: the same item ranked 500th is less likely counted."""
+    stance = _pledge("坚持稳中求进工作总基调")
+    target = _pledge("新建高标准农田4500万亩", "target", Target("高标准农田", 4500.0, "万亩", "exact"))
+    alone = pledges_assess([stance], [_silent()], [0.5])[0].p_pledge
+    crowded = pledges_assess([target] * 500 + [stance], [_matched(95.0)] * 500 + [_silent()], [0.5] * 501)
+    assert crowded[-1].p_pledge < alone - 0.3
+    assert not crowded[-1].scored and crowded[0].scored
 
 
 def test_status_probabilities_sum_to_one_and_follow_the_evidence():

@@ -1,7 +1,9 @@
 """The learned scorecard in the database: scored pledges only, the estimate stored and kept in step
-with curation, a curator's "is / is not a pledge" surviving re-runs (PostgreSQL, real sample reports)."""
+with curation, a curator's "is / is not a pledge" surviving re-runs (PostgreSQL, a real corpus pair)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -9,22 +11,27 @@ from rest_framework.test import APIClient
 
 from tests.factories import CuratorFactory
 from tracker import selectors, services
-from tracker.models import Pledge, Status, Verdict
+from tracker.models import Level, Pledge, Status, Verdict
 
 pytestmark = pytest.mark.django_db
 
 STATUSES = ("fulfilled", "partial", "missed", "dropped")
 
 
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
 @pytest.fixture
-def tracked(national, sample_bytes):
-    """The State Council's 2024 plan judged against the 2025 report (the model sets four items apart)."""
-    plan = services.document_ingest(
-        filename="national-2024.txt", data=sample_bytes("national-2024.txt"), jurisdiction=national, year=2024
-    )
-    services.document_ingest(
-        filename="national-2025.txt", data=sample_bytes("national-2025.txt"), jurisdiction=national, year=2025
-    )
+def tracked(db):
+    """Guangdong's 2025 plan (560 items, the longest labelled plan) judged against its 2026 review."""
+    plan_path, review_path = CORPUS / "provincial/guangdong-2025.docx", CORPUS / "provincial/guangdong-2026.txt"
+    if not plan_path.exists() or not review_path.exists():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    province = services.jurisdiction_get_or_create(name="广东省", level=Level.PROVINCE)
+    plan = services.document_ingest(filename=plan_path.name, data=plan_path.read_bytes(), jurisdiction=province,
+                                    year=2025)
+    services.document_ingest(filename=review_path.name, data=review_path.read_bytes(), jurisdiction=province,
+                             year=2026)
     tracking = services.pair_track(plan.pk)
     assert tracking.state == "done", tracking.error
     return plan, tracking
@@ -56,13 +63,13 @@ def test_a_run_stores_probabilities_pledge_ness_and_the_estimate(tracked):
 
 def test_counts_are_of_scored_pledges_and_the_card_carries_the_estimate(tracked):
     plan, tracking = tracked
-    card = selectors.scorecard(plan.jurisdiction_id, 2024)
+    card = selectors.scorecard(plan.jurisdiction_id, 2025)
     every = Pledge.objects.filter(document=plan).count()
     general = Verdict.objects.filter(pledge__document=plan, scored=False).count()
     assert general > 0 and card.total == every - general and card.general == general
     tracking.refresh_from_db()
     assert card.estimate == tracking.scorecard and card.interval == tracking.scorecard_interval
-    comparison = dict(selectors.scorecard_comparison(2024))
+    comparison = dict(selectors.scorecard_comparison(2025))
     assert [c.total for c in comparison.values()] == [card.total]
     assert list(comparison.values())[0].estimate == tracking.scorecard
 
@@ -71,16 +78,16 @@ def test_a_curator_saying_not_a_pledge_survives_a_re_run_and_moves_the_estimate(
     plan, tracking = tracked
     curator = CuratorFactory()
     verdict = Verdict.objects.filter(pledge__document=plan, scored=True, status=Status.DROPPED).order_by("-p_pledge")[0]
-    before = selectors.scorecard(plan.jurisdiction_id, 2024)
+    before = selectors.scorecard(plan.jurisdiction_id, 2025)
     services.verdict_scored_set(verdict_id=verdict.pk, scored=False, reason="方向性表述", user=curator,
                                 expected_version=verdict.version)
-    after = selectors.scorecard(plan.jurisdiction_id, 2024)
+    after = selectors.scorecard(plan.jurisdiction_id, 2025)
     assert after.total == before.total - 1
     assert after.estimate["dropped"] < before.estimate["dropped"]
     services.pair_track(plan.pk)  # the machine again: it writes machine_scored, never the curator's call
     verdict.refresh_from_db()
     assert (verdict.scored, verdict.scored_override, verdict.machine_scored) == (False, False, True)
-    assert selectors.scorecard(plan.jurisdiction_id, 2024).total == after.total
+    assert selectors.scorecard(plan.jurisdiction_id, 2025).total == after.total
     history = list(verdict.history.order_by("history_date").values_list("history_change_reason", flat=True))
     assert any(r and r.startswith("not a checkable pledge") for r in history)
 
@@ -127,7 +134,7 @@ def test_api_fields_filter_and_the_curation_endpoint(tracked):
     detail = anon.get(f"/api/pledges/{rows[0]['id']}/").json()["verdict"]
     assert set(detail["probabilities"]) == set(STATUSES) and detail["scored"] is False
     assert detail["probability"] == pytest.approx(detail["probabilities"][detail["status"]])
-    body = anon.get("/api/scorecards/", {"jurisdiction": plan.jurisdiction_id, "plan_year": 2024}).json()
+    body = anon.get("/api/scorecards/", {"jurisdiction": plan.jurisdiction_id, "plan_year": 2025}).json()
     tracking.refresh_from_db()
     assert body["scorecard"] == tracking.scorecard and body["scorecard_interval"] == tracking.scorecard_interval
     assert body["general_commitments"] == len(rows)
@@ -144,7 +151,7 @@ def test_dashboard_shows_the_estimate_interval_general_section_and_method(tracke
     plan, tracking = tracked
     tracking.refresh_from_db()
     client = Client()
-    page = client.get(f"/scorecard/{plan.jurisdiction_id}/2024/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    page = client.get(f"/scorecard/{plan.jurisdiction_id}/2025/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     lo, hi = (round(100 * x) for x in tracking.scorecard_interval["dropped"])
     assert f"约 {lo}–{hi}% 在回顾中未再提及" in page
     assert "一般性表述（不计入评分）" in page and 'data-testid="general"' in page
@@ -152,9 +159,9 @@ def test_dashboard_shows_the_estimate_interval_general_section_and_method(tracke
     general = _general(plan)
     method = client.get("/method/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "实测准确度" in method and "guangdong-2025" in method and "回顾中没有提到它" in method
-    csv = _body(client.get(f"/scorecard/{plan.jurisdiction_id}/2024/general.csv"))
+    csv = _body(client.get(f"/scorecard/{plan.jurisdiction_id}/2025/general.csv"))
     assert general.pledge.text[:10] in csv
-    statuses = _body(client.get(f"/scorecard/{plan.jurisdiction_id}/2024/statuses.csv"))
+    statuses = _body(client.get(f"/scorecard/{plan.jurisdiction_id}/2025/statuses.csv"))
     assert statuses.splitlines()[0] == "status,count,share,estimate,estimate_low,estimate_high"
     assert f"{tracking.scorecard['dropped']:.4f}" in statuses
 

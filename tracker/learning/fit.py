@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sklearn
@@ -34,6 +34,8 @@ from tracker.pipeline.calibrate import (
 # report only must not decide an item of another.
 PLEDGE_C = 0.3
 STATUS_C = 0.3
+# The second stage (logit and rank within the plan) has two inputs and many rows: barely regularised.
+STACK_C = 1.0
 # A bigram (or edge) seen in fewer labelled items than this carries no weight.
 MIN_COUNT = 3
 # The interval is the estimate ± Z standard deviations: about 80% two-sided.
@@ -109,7 +111,8 @@ def _threshold_pick(scores: Sequence[float], labels: Sequence[bool]) -> float:
 
 
 def models_fit(
-    items: Sequence[Item], names: Sequence[str], residual_sd: dict, threshold: float | None = None
+    items: Sequence[Item], names: Sequence[str], residual_sd: dict, threshold: float | None = None,
+    stack: tuple[float, float, float] | None = None,
 ) -> Fitted:
     """Both models on these items; without a threshold the pledge model's own 0.5 is used."""
     pledge_bias, pledge_weights = _pledge_fit(items)
@@ -119,7 +122,8 @@ def models_fit(
         "trained_on": sorted(names),
         "trainer": f"tracker.learning.fit, scikit-learn {sklearn.__version__}",
         "pledge": {"bias": round(pledge_bias, 5), "threshold": threshold if threshold is not None else 0.5,
-                   "C": PLEDGE_C, "weights": dict(sorted(pledge_weights.items()))},
+                   "C": PLEDGE_C, "stack": [round(x, 5) for x in stack] if stack else None,
+                   "weights": dict(sorted(pledge_weights.items()))},
         "status": {"classes": list(STATUSES), "bias": [round(b, 5) for b in status_bias], "C": STATUS_C,
                    "weights": dict(sorted(status_weights.items()))},
         "interval": {"z": Z, "residual_sd": {s: round(max(MIN_RESIDUAL_SD, residual_sd.get(s, 0.0)), 4)
@@ -134,9 +138,10 @@ def gold_shares(pair: Pair) -> dict[str, float]:
 
 
 def pair_assess(pair: Pair, model: Model) -> list[Assessment]:
+    """What `compare` gives the pair's items with these models (unrounded; same code path otherwise)."""
+    rows = [pledge_features(it.pledge, it.verdict, it.position) for it in pair.items]
     out = []
-    for it in pair.items:
-        p = model.p_pledge(pledge_features(it.pledge, it.verdict, it.position))
+    for it, p in zip(pair.items, model.p_pledges(rows), strict=True):
         q = model.status_probabilities(status_features(it.pledge, it.verdict))
         out.append(Assessment(p, p >= model.threshold, q))
     return out
@@ -185,20 +190,38 @@ def lopo_fit(pairs: Sequence[Pair]) -> dict[str, Model]:
     return {pair.name: held_out_fit(pairs, pair.name).model for pair in pairs}
 
 
-def shipped_fit(pairs: Sequence[Pair]) -> Fitted:
-    """The models fitted on these pairs; the threshold and the spread are measured held out.
+def _stack_fit(pairs: Sequence[Pair], plain: dict[str, Model]) -> tuple[float, float, float]:
+    """The second stage, on first-stage scores of pairs each judged by a fit without it."""
+    x, y = [], []
+    for pair in pairs:
+        model = plain[pair.name]
+        logits = [model.pledge_logit(pledge_features(it.pledge, it.verdict, it.position)) for it in pair.items]
+        order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))
+        for place, i in enumerate(order):
+            x.append([logits[i], math.log1p(place)])
+            y.append(pair.items[i].gold_status is not None)
+    lr = LogisticRegression(C=STACK_C, max_iter=1000).fit(np.array(x), np.array(y, dtype=int))
+    return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])
 
-    Both come from each pair in turn judged by models fitted on the rest, so nothing a pair
-    says about itself sets them (held_out_fit nests this one level down).
+
+def shipped_fit(pairs: Sequence[Pair]) -> Fitted:
+    """The models fitted on these pairs; the second stage, threshold and spread are measured held out.
+
+    All three come from each pair in turn judged by models fitted on the rest, so nothing a pair
+    says about itself sets them (held_out_fit nests this one level down). The second stage is
+    fitted on those held-out scores and then applied to them for the threshold and the spread:
+    three numbers fitted and measured on the same held-out scores.
     """
     plain = {p.name: models_fit(_items(_others(pairs, p.name)), [], {}).model for p in pairs}
+    stack = _stack_fit(pairs, plain)
+    stacked = {name: replace(model, stack=stack) for name, model in plain.items()}
     scores, labels = [], []
     for pair in pairs:
-        for it, a in zip(pair.items, pair_assess(pair, plain[pair.name]), strict=True):
+        for it, a in zip(pair.items, pair_assess(pair, stacked[pair.name]), strict=True):
             scores.append(a.p_pledge)
             labels.append(it.gold_status is not None)
-    sd = _residual_sd(_residuals(pairs, plain), [p.name for p in pairs])
-    return models_fit(_items(pairs), [p.name for p in pairs], sd, _threshold_pick(scores, labels))
+    sd = _residual_sd(_residuals(pairs, stacked), [p.name for p in pairs])
+    return models_fit(_items(pairs), [p.name for p in pairs], sd, _threshold_pick(scores, labels), stack)
 
 
 def pair_figures(pair: Pair, model: Model) -> dict:

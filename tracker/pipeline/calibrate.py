@@ -48,6 +48,10 @@ class Assessment:
     probabilities: dict  # status -> probability, summing to 1 (empty when pending)
 
 
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def _scaled(value: float, scale: float) -> float:
     return max(0.0, min(1.5, float(value) / scale))
 
@@ -108,10 +112,33 @@ class Model:
     status_weights: dict  # feature -> per-status weights
     residual_sd: dict  # status -> spread of the scorecard error on pairs not trained on
     z: float
+    # Second stage of the pledge model: (a, b, c) of sigmoid(a * logit + b * log(1 + rank) + c),
+    # rank being the item's place in its own plan by the first stage (0: the most pledge-like).
+    stack: tuple[float, float, float] | None = None
+
+    def pledge_logit(self, features: dict[str, float]) -> float:
+        return self.pledge_bias + sum(self.pledge_weights.get(k, 0.0) * v for k, v in features.items())
 
     def p_pledge(self, features: dict[str, float]) -> float:
-        z = self.pledge_bias + sum(self.pledge_weights.get(k, 0.0) * v for k, v in features.items())
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        """The first stage alone: the item by itself, not yet weighed against the rest of its plan."""
+        return _sigmoid(self.pledge_logit(features))
+
+    def p_pledges(self, feature_rows: Sequence[dict[str, float]]) -> list[float]:
+        """Every item of one plan: how pledge-like it is, and where that places it among the plan's items.
+
+        Labellers keep a plan's most concrete items (the guide: 60–150 pledges is typical, however
+        many items a plan has), so the same item is less likely a counted pledge in a plan full of
+        more concrete ones; the rank carries that, the logit the item itself.
+        """
+        logits = [self.pledge_logit(f) for f in feature_rows]
+        if self.stack is None:
+            return [_sigmoid(z) for z in logits]
+        a, b, c = self.stack
+        order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))
+        rank = [0] * len(logits)
+        for place, i in enumerate(order):
+            rank[i] = place
+        return [_sigmoid(a * z + b * math.log1p(r) + c) for z, r in zip(logits, rank, strict=True)]
 
     def status_probabilities(self, features: dict[str, float]) -> dict[str, float]:
         logits = list(self.status_bias)
@@ -144,6 +171,7 @@ def model_parse(data: dict, source: str = "model") -> Model:
             status_weights={k: tuple(float(x) for x in v) for k, v in status["weights"].items()},
             residual_sd={s: float(data["interval"]["residual_sd"][s]) for s in STATUSES},
             z=float(data["interval"]["z"]),
+            stack=tuple(float(x) for x in data["pledge"]["stack"]) if data["pledge"].get("stack") else None,
         )
     except ModelError:
         raise
@@ -172,9 +200,9 @@ def pledges_assess(
 ) -> list[Assessment]:
     """One assessment per pledge; a pending verdict gets its pledge probability only."""
     model = model or model_default()
+    rows = [pledge_features(p, v, x) for p, v, x in zip(pledges, verdicts, positions, strict=True)]
     out = []
-    for pledge, verdict, position in zip(pledges, verdicts, positions, strict=True):
-        p = model.p_pledge(pledge_features(pledge, verdict, position))
+    for pledge, verdict, p in zip(pledges, verdicts, model.p_pledges(rows), strict=True):
         probs = {} if verdict.status == "pending" else model.status_probabilities(status_features(pledge, verdict))
         out.append(Assessment(round(p, 4), p >= model.threshold, {k: round(v, 4) for k, v in probs.items()}))
     return out
