@@ -587,8 +587,6 @@ def scorecard_refresh(tracking: Tracking) -> None:
         if row["status"] == Status.PENDING:
             continue
         p = row["p_pledge"] if row["scored_override"] is None else float(row["scored_override"])
-        if not row["scored"]:
-            p = 0.0 if row["scored_override"] is False else p
         if row["override_status"] or row["confirmed_at"] is not None or not row["probabilities"]:
             probs = {s: float(s == row["status"]) for s in CALIBRATED_STATUSES}
         else:

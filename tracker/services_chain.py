@@ -10,6 +10,7 @@ machine: confirmed pairs are passed to the pipeline as fixed, broken ones as for
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from django.db import transaction
 from django.db.models import Q
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from tracker.models import ChainCuration, ChainLink, Document, Pledge
 from tracker.pipeline.chain import MAX_YEARS_APART, ChainPlan, plans_chain
-from tracker.pipeline.types import PledgeSpan, Target
+from tracker.pipeline.types import PledgeSpan
 
 logger = logging.getLogger(__name__)
 
@@ -59,31 +60,16 @@ def plan_next(plan: Document) -> Document | None:
 
 
 def _span_of(pledge: Pledge) -> PledgeSpan:
-    target = None
-    if pledge.target_comparator:
-        target = Target(
-            metric=pledge.target_metric,
-            value=pledge.target_value,
-            unit=pledge.target_unit or None,
-            comparator=pledge.target_comparator,
-            direction=pledge.target_direction or "floor",
-            value_max=pledge.target_value_max,
-        )
-    return PledgeSpan(
-        text=pledge.text,
-        start=pledge.start,
-        end=pledge.end,
-        kind=pledge.kind,
-        section_path=pledge.section_path,
-        section_start=0,
-        target=target,
-        # The checkable/general flag, where the pledge rows carry it; every pledge counts otherwise.
-        scored=bool(getattr(pledge, "scored", True)),
-    )
+    # services imports this module; the row converter is imported here to avoid the cycle
+    from tracker.services import pledge_span_from_row
+
+    verdict = getattr(pledge, "verdict", None)
+    # The checkable/general flag lives on the verdict; a pledge never tracked counts.
+    return replace(pledge_span_from_row(pledge), scored=verdict.scored if verdict is not None else True)
 
 
 def _plan_pledges(plan: Document) -> list[Pledge]:
-    return list(plan.pledges.filter(plan_year=plan.year).order_by("start"))
+    return list(plan.pledges.filter(plan_year=plan.year).select_related("section", "verdict").order_by("start"))
 
 
 def chain_link_plans(earlier: Document, later: Document) -> int:

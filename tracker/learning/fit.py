@@ -25,6 +25,7 @@ from tracker.pipeline.calibrate import (
     Assessment,
     Model,
     model_parse,
+    plan_ranks,
     pledge_features,
     scorecard_estimate,
     status_features,
@@ -196,10 +197,9 @@ def _stack_fit(pairs: Sequence[Pair], plain: dict[str, Model]) -> tuple[float, f
     for pair in pairs:
         model = plain[pair.name]
         logits = [model.pledge_logit(pledge_features(it.pledge, it.verdict, it.position)) for it in pair.items]
-        order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))
-        for place, i in enumerate(order):
-            x.append([logits[i], math.log1p(place)])
-            y.append(pair.items[i].gold_status is not None)
+        for it, z, rank in zip(pair.items, logits, plan_ranks(logits), strict=True):
+            x.append([z, math.log1p(rank)])
+            y.append(it.gold_status is not None)
     lr = LogisticRegression(C=STACK_C, max_iter=1000).fit(np.array(x), np.array(y, dtype=int))
     return float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0])
 
@@ -252,34 +252,36 @@ def pair_figures(pair: Pair, model: Model) -> dict:
     }
 
 
-def reliability_table(pairs: Sequence[Pair], fits: dict[str, Model], bins: int = 5) -> list[dict]:
-    """Stated probability of the verdict's status against how often it was right, held out."""
+def _bins(pairs_rows, bins: int) -> list[dict]:
+    """(stated probability, right?) rows in equal-width bands, with the mean stated and the share right."""
     table = [{"lo": i / bins, "hi": (i + 1) / bins, "n": 0, "stated": 0.0, "right": 0} for i in range(bins)]
-    for pair in pairs:
-        for it, a in zip(pair.items, pair_assess(pair, fits[pair.name]), strict=True):
-            if it.gold_status is None:
-                continue
-            p = a.probabilities[it.verdict.status] if it.verdict.status in a.probabilities else 0.0
-            row = table[min(bins - 1, int(p * bins))]
-            row["n"] += 1
-            row["stated"] += p
-            row["right"] += it.verdict.status == it.gold_status
+    for p, right in pairs_rows:
+        row = table[min(bins - 1, int(p * bins))]
+        row["n"] += 1
+        row["stated"] += p
+        row["right"] += right
     for row in table:
         row["stated"] = row["stated"] / row["n"] if row["n"] else None
         row["observed"] = row["right"] / row["n"] if row["n"] else None
     return table
+
+
+def reliability_table(pairs: Sequence[Pair], fits: dict[str, Model], bins: int = 5) -> list[dict]:
+    """Stated probability of the verdict's status against how often it was right, held out."""
+    rows = (
+        (a.probabilities.get(it.verdict.status, 0.0), it.verdict.status == it.gold_status)
+        for pair in pairs
+        for it, a in zip(pair.items, pair_assess(pair, fits[pair.name]), strict=True)
+        if it.gold_status is not None
+    )
+    return _bins(rows, bins)
 
 
 def pledge_reliability_table(pairs: Sequence[Pair], fits: dict[str, Model], bins: int = 5) -> list[dict]:
     """Stated probability of being a labelled pledge against how often an item was one, held out."""
-    table = [{"lo": i / bins, "hi": (i + 1) / bins, "n": 0, "stated": 0.0, "right": 0} for i in range(bins)]
-    for pair in pairs:
-        for it, a in zip(pair.items, pair_assess(pair, fits[pair.name]), strict=True):
-            row = table[min(bins - 1, int(a.p_pledge * bins))]
-            row["n"] += 1
-            row["stated"] += a.p_pledge
-            row["right"] += it.gold_status is not None
-    for row in table:
-        row["stated"] = row["stated"] / row["n"] if row["n"] else None
-        row["observed"] = row["right"] / row["n"] if row["n"] else None
-    return table
+    rows = (
+        (a.p_pledge, it.gold_status is not None)
+        for pair in pairs
+        for it, a in zip(pair.items, pair_assess(pair, fits[pair.name]), strict=True)
+    )
+    return _bins(rows, bins)

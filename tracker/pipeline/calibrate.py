@@ -48,6 +48,14 @@ class Assessment:
     probabilities: dict  # status -> probability, summing to 1 (empty when pending)
 
 
+def plan_ranks(logits: Sequence[float]) -> list[int]:
+    """Each item's place in its plan by the first stage: 0 for the most pledge-like, ties in plan order."""
+    rank = [0] * len(logits)
+    for place, i in enumerate(sorted(range(len(logits)), key=lambda i: (-logits[i], i))):
+        rank[i] = place
+    return rank
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
@@ -134,11 +142,7 @@ class Model:
         if self.stack is None:
             return [_sigmoid(z) for z in logits]
         a, b, c = self.stack
-        order = sorted(range(len(logits)), key=lambda i: (-logits[i], i))
-        rank = [0] * len(logits)
-        for place, i in enumerate(order):
-            rank[i] = place
-        return [_sigmoid(a * z + b * math.log1p(r) + c) for z, r in zip(logits, rank, strict=True)]
+        return [_sigmoid(a * z + b * math.log1p(r) + c) for z, r in zip(logits, plan_ranks(logits), strict=True)]
 
     def status_probabilities(self, features: dict[str, float]) -> dict[str, float]:
         logits = list(self.status_bias)
