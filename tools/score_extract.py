@@ -3,8 +3,8 @@
 Usage: python tools/score_extract.py OUTDIR [--gold DIR] [--corpus DIR] [--set NAME=VALUE ...]
 Every pledge is written as "dropped": only recall, precision and target hit mean
 anything here; statuses come from the matcher. --set overrides a numeric constant
-of tracker.pipeline.extract for this run (GENERIC_MIN_CHARS=16,
-CHARS_PER_CONCRETE=0.11, SPARSE_PLAN_MAX=0 …), to trace the precision/recall trade-off.
+of tracker.pipeline.extract for this run (CANDIDATE_SCORE=1 proposes only what the old
+hand rules' threshold let through), to trace what extraction alone proposes.
 """
 
 from __future__ import annotations

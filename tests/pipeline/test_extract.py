@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from tracker.pipeline.calibrate import pledges_assess
 from tracker.pipeline.extract import STANDALONE_SCORE, pledge_kind, pledge_score, pledges_extract
+from tracker.pipeline.judge import pledges_pending
 from tracker.pipeline.segment import report_split
 
 PLAN = """各位代表：
@@ -125,41 +127,47 @@ def test_a_plan_in_general_terms_keeps_its_generic_actions() -> None:
     assert "推动产业链供应链优化升级" not in texts
 
 
-def test_a_plan_rich_in_deliverables_keeps_only_generic_actions_that_say_what() -> None:
+def test_generic_actions_are_candidates_and_paragraph_themes_are_not() -> None:
+    # Whether 加强财会监督 is a counted pledge is the learned model's call, not extraction's:
+    # the hand rules that dropped such clauses here cost a tenth of the labelled pledges.
     texts = [p.text for p in _plan_pledges(_figures(70) + "\n" + GENERIC_PARAGRAPH)]
     assert "新建社区食堂70个" in texts
-    # a named rule or instrument, or a clause spelling out its objects, is checkable
-    assert "完善边境贸易支持政策" in texts
-    assert "推动养老、育幼、家政等服务扩容提质" in texts
-    assert "支持社会力量提供社区服务" in texts
-    # a field without a deliverable, or a capacity to raise, is not
-    assert "加强财会监督" not in texts
-    assert "提高网络、数据等领域安全保障能力" not in texts
+    for clause in ("加强财会监督", "完善边境贸易支持政策", "提高网络、数据等领域安全保障能力",
+                   "推动养老、育幼、家政等服务扩容提质", "支持社会力量提供社区服务"):
+        assert clause in texts
+    # the short opening sentence announces the paragraph; it is a heading, not an item
+    assert "推动产业链供应链优化升级" not in texts
 
 
-def test_the_richer_the_plan_the_more_a_generic_action_must_spell_out() -> None:
-    generic = "二、xx\n深化改革。加快发展现代生产性服务业，促进中小企业发展。"
-    clause = "加快发展现代生产性服务业"
-    assert clause in [p.text for p in _plan_pledges(_figures(70) + "\n" + generic)]
-    assert clause not in [p.text for p in _plan_pledges(_figures(300) + "\n" + generic)]
+def test_a_stance_is_not_even_a_candidate() -> None:
+    texts = [p.text for p in _plan_pledges("深化改革。坚持稳中求进工作总基调，新建社区食堂3个，奋力谱写新篇章。")]
+    assert texts == ["新建社区食堂3个"]
 
 
-def test_a_kept_group_of_generic_clauses_gives_one_pledge_per_clause() -> None:
-    # Together the two clauses spell out what will be done; the review answers each
-    # on its own (播种面积 may be reported while 油料 is not), so each gets a verdict.
+def test_the_learned_model_counts_deliverables_before_generic_actions() -> None:
+    plan = _figures(70) + "\n" + GENERIC_PARAGRAPH
+    pledges = _plan_pledges(plan)
+    pending = pledges_pending(pledges)
+    assessed = dict(zip((p.text for p in pledges), pledges_assess(pledges, pending, [0.5] * len(pledges)), strict=True))
+    concrete = assessed["新建社区食堂70个"].p_pledge
+    assert assessed["提高网络、数据等领域安全保障能力"].p_pledge < concrete
+    assert assessed["加强财会监督"].p_pledge < concrete
+    assert assessed["新建社区食堂70个"].scored
+
+
+def test_a_group_of_generic_clauses_gives_one_item_per_clause() -> None:
+    # The review answers each on its own (播种面积 may be reported while 油料 is not),
+    # so each gets a verdict.
     texts = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。稳定粮食播种面积，抓好油料生产。")]
     assert "稳定粮食播种面积" in texts
     assert "抓好油料生产" in texts
     assert "稳定粮食播种面积，抓好油料生产" not in texts
-    # alone, the short clause says too little in a plan this rich
-    alone = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。抓好油料生产。")]
-    assert "抓好油料生产" not in alone
 
 
-def test_a_capacity_clause_of_a_kept_group_is_not_a_pledge() -> None:
-    texts = [p.text for p in _plan_pledges(_figures(70) + "\n二、xx\n深化改革。提升生态系统碳汇能力，完善生态产品价值实现机制。")]
-    assert "完善生态产品价值实现机制" in texts
-    assert "提升生态系统碳汇能力" not in texts
+def test_a_weak_clause_before_a_figure_stays_its_own_item() -> None:
+    # 要有效带动全社会投资 is no action a figure could belong to; the figure stands alone.
+    texts = [p.text for p in _plan_pledges("政府投资要有效带动全社会投资，今年拟安排地方政府专项债券3.8万亿元。")]
+    assert "今年拟安排地方政府专项债券3.8万亿元" in texts
 
 
 def test_a_quoted_slogan_alone_is_not_a_named_deliverable() -> None:

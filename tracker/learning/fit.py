@@ -43,8 +43,10 @@ MIN_COUNT = 3
 Z = 1.2816
 # No status is ever claimed known better than this, whatever the few pairs measured.
 MIN_RESIDUAL_SD = 0.02
-# At most this share of labelled pledges, held out, falls below the scored threshold.
-MAX_HIDDEN = 0.01
+# At most this share of labelled pledges, held out, falls below the scored threshold. Extraction
+# proposes every candidate clause, so at 0.01 the threshold had to admit most general commitments;
+# 0.05 keeps scored recall above 0.90 held out while counting far fewer stances.
+MAX_HIDDEN = 0.05
 
 
 @dataclass

@@ -9,14 +9,13 @@ turn these features into a probability are learned on the labelled pairs
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from .extract import (
     _AIM_VERB,
     _BOUNDED,
-    _CAPACITY_TAIL,
     _EMPTY_TAIL,
     _GENERIC_VERB,
-    _INSTRUMENT_TAIL,
     _NAMED,
     _PROJECT_NOUN,
     _SLOGAN,
@@ -27,6 +26,20 @@ from .extract import (
 )
 from .match import text_fold
 from .types import PledgeSpan
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _word_table(name: str) -> tuple[str, ...]:
+    lines = (_DATA / name).read_text(encoding="utf-8").splitlines()
+    return tuple(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+# 完善边境贸易支持政策, 健全防范化解拖欠企业账款长效机制: the review can say whether the rule exists.
+_INSTRUMENT_TAIL = re.compile("(?:" + "|".join(map(re.escape, _word_table("instrument_nouns.txt"))) + ")$")
+# A generic action whose object is a capacity, level or pattern (提高…安全保障能力,
+# 形成…新格局) states an aim; nothing in the review can show it was delivered.
+_CAPACITY_TAIL = re.compile(r"(?:格局|局面|能力|水平|作用|合力|氛围|步伐|活力|动力|优势|效能|质效|大局|稳定)$")
 
 _FLAGS = {
     "aim_verb": _AIM_VERB,

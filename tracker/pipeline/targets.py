@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .types import Target
 
@@ -98,6 +99,8 @@ def _pick(clause: str, figures: list[re.Match]) -> re.Match:
     return usable[-1]
 
 
+# Pure in the clause, and asked of the same clause by extraction, features and matching.
+@lru_cache(maxsize=1 << 16)
 def target_parse(clause: str) -> Target | None:
     """The checkable figure of a clause as a Target, or None."""
     figures = _figures(clause)
