@@ -125,6 +125,40 @@ def scorecard_estimated(card: Scorecard, jurisdiction_id: int, plan_year: int) -
     return card
 
 
+def _estimates_attach(cards: list[tuple[int, int, Scorecard]]) -> None:
+    """The stored estimate and the count of general commitments for many (government, plan year) cards.
+
+    Two queries for any number of governments: the home page lists every one of them, and it
+    must state the same shares as each scorecard page, not the hard counts.
+    """
+    if not cards:
+        return
+    ids, years = {jid for jid, _, _ in cards}, {year for _, year, _ in cards}
+    latest: dict[tuple[int, int], Tracking] = {}
+    for t in (
+        Tracking.objects.filter(
+            plan_document__jurisdiction_id__in=ids, plan_year__in=years, scorecard__isnull=False,
+            plan_document__near_duplicate_of__isnull=True,
+        )
+        .select_related("plan_document")
+        .only("scorecard", "scorecard_interval", "plan_year", "plan_document__jurisdiction_id")
+        .order_by("finished_at")
+    ):
+        latest[(t.plan_document.jurisdiction_id, t.plan_year)] = t
+    general = {
+        (row["document__jurisdiction_id"], row["plan_year"]): row["n"]
+        for row in Pledge.objects.filter(
+            document__jurisdiction_id__in=ids, plan_year__in=years, verdict__scored=False,
+            document__near_duplicate_of__isnull=True,
+        ).values("document__jurisdiction_id", "plan_year").annotate(n=Count("pk"))
+    }
+    for jid, year, card in cards:
+        tracking = latest.get((jid, year))
+        if tracking is not None:
+            card.estimate, card.interval = tracking.scorecard, tracking.scorecard_interval
+        card.general = general.get((jid, year), 0)
+
+
 def _verdict_status() -> F:
     return F("verdict__status")
 
@@ -380,6 +414,7 @@ def dashboard_governments() -> list[dict]:
                 "scorecard": _scorecard_from_rows(years[year]),
             }
         )
+    _estimates_attach([(item["jurisdiction"].pk, item["plan_year"], item["scorecard"]) for item in overview])
     return sorted(overview, key=lambda item: (item["jurisdiction"].level != "national", item["jurisdiction"].name))
 
 

@@ -1,6 +1,8 @@
 """The management commands: one clear line per bad file, nothing written, JSON contracts."""
 
+import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -161,6 +163,12 @@ def test_demo_twice_gives_the_same_rows(django_capture_on_commit_callbacks):
     first = counts()
     assert first[0] == 5 and first[1] > 500 and first[3] > 50 and first[4] == 5
     assert Verdict.objects.exclude(status="pending").exists()
+    out = io.StringIO()
     with django_capture_on_commit_callbacks(execute=True):
-        call_command("demo")
+        call_command("demo", stdout=out)
     assert counts() == first
+    # the summary leads with the estimate and its interval, as the dashboard does, not the hard counts
+    lines = [line for line in out.getvalue().splitlines() if " 2024: " in line]
+    assert lines and "scored pledges" in lines[0] and "general commitments" in lines[0]
+    assert lines[0].index("estimated") < lines[0].index("verdicts shown")
+    assert re.search(r"dropped \d+% \(\d+%-\d+%\)", lines[0])

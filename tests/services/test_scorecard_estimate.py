@@ -167,6 +167,24 @@ def test_dashboard_shows_the_estimate_interval_general_section_and_method(tracke
     assert f"{tracking.scorecard['dropped']:.4f}" in statuses
 
 
+def test_home_page_and_its_csv_state_the_estimate_not_the_hard_counts(tracked):
+    plan, tracking = tracked
+    tracking.refresh_from_db()
+    client = Client()
+    home = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    f, d = (round(100 * tracking.scorecard[s]) for s in ("fulfilled", "dropped"))
+    assert f"估计约 {f}% 已完成，{d}% 未再提及" in home
+    # the bar is drawn from the estimate: its dropped segment has the estimated width
+    assert f'class="bar-dropped" style="width: {100 * tracking.scorecard["dropped"]:.1f}%"' in home
+    rows = _body(client.get("/governments.csv")).splitlines()
+    header, row = rows[0].split(","), rows[1].split(",")
+    cells = dict(zip(header, row, strict=True))
+    assert cells["dropped_estimate"] == f"{tracking.scorecard['dropped']:.4f}"
+    assert cells["dropped_estimate_low"] == f"{tracking.scorecard_interval['dropped'][0]:.4f}"
+    card = selectors.dashboard_governments()[0]["scorecard"]
+    assert card.general == Verdict.objects.filter(pledge__document=plan, scored=False).count() > 0
+
+
 def test_pledge_page_states_the_probability_in_words(tracked):
     plan, _ = tracked
     verdict = Verdict.objects.filter(pledge__document=plan, scored=True).exclude(probabilities={}).first()

@@ -76,10 +76,12 @@ def home_csv(request: HttpRequest) -> HttpResponse:
             row["jurisdiction"].level,
             row["plan_year"],
             *tables.scorecard_cells(row["scorecard"]),
+            *tables.estimate_cells(row["scorecard"]),
         ]
         for row in selectors.dashboard_governments()
     )
-    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS]
+    header = ["jurisdiction_id", "jurisdiction", "level", "plan_year", *tables.SCORECARD_COLUMNS,
+              *tables.ESTIMATE_COLUMNS]
     return tables.csv_response("governments.csv", header, rows)
 
 
