@@ -174,20 +174,9 @@ def scorecard_comparison(plan_year: int, level: str | None = None) -> list[tuple
     for row in rows:
         grouped.setdefault(row["document__jurisdiction_id"], []).append(row)
     jurisdictions = Jurisdiction.objects.in_bulk(list(grouped))
-    estimates = {
-        t.plan_document.jurisdiction_id: t
-        for t in Tracking.objects.filter(
-            plan_year=plan_year, plan_document__jurisdiction_id__in=list(grouped), scorecard__isnull=False,
-            plan_document__near_duplicate_of__isnull=True,
-        ).select_related("plan_document").only("scorecard", "scorecard_interval", "plan_document__jurisdiction_id")
-        .order_by("finished_at")
-    }
-    result = []
-    for jid, group in grouped.items():
-        card = _scorecard_from_rows(group)
-        if jid in estimates:
-            card.estimate, card.interval = estimates[jid].scorecard, estimates[jid].scorecard_interval
-        result.append((jurisdictions[jid], card))
+    cards = {jid: _scorecard_from_rows(group) for jid, group in grouped.items()}
+    _estimates_attach([(jid, plan_year, card) for jid, card in cards.items()])
+    result = [(jurisdictions[jid], card) for jid, card in cards.items()]
     return sorted(result, key=lambda item: item[0].name)
 
 
