@@ -106,22 +106,15 @@ def scorecard(jurisdiction_id: int, plan_year: int) -> Scorecard:
 
 def scorecard_estimated(card: Scorecard, jurisdiction_id: int, plan_year: int) -> Scorecard:
     """Add the stored estimate, the general commitments and the human checks to counted shares."""
-    tracking = (
-        Tracking.objects.filter(
-            plan_document__jurisdiction_id=jurisdiction_id, plan_year=plan_year,
-            plan_document__near_duplicate_of__isnull=True, scorecard__isnull=False,
+    _estimates_attach([(jurisdiction_id, plan_year, card)])
+    card.checked = (
+        Pledge.objects.filter(
+            scored_q(), document__jurisdiction_id=jurisdiction_id, plan_year=plan_year,
+            document__near_duplicate_of__isnull=True,
         )
-        .order_by("-finished_at")
-        .only("scorecard", "scorecard_interval")
-        .first()
+        .filter(_checked_q())
+        .count()
     )
-    if tracking is not None:
-        card.estimate, card.interval = tracking.scorecard, tracking.scorecard_interval
-    every = Pledge.objects.filter(
-        document__jurisdiction_id=jurisdiction_id, plan_year=plan_year, document__near_duplicate_of__isnull=True
-    )
-    card.general = every.filter(verdict__scored=False).count()
-    card.checked = every.filter(scored_q()).filter(_checked_q()).count()
     return card
 
 

@@ -120,7 +120,7 @@ def test_a_short_opening_sentence_is_the_theme_of_its_paragraph() -> None:
     assert texts == ["加强耕地保护", "推进农田水利建设"]
 
 
-def test_a_plan_in_general_terms_keeps_its_generic_actions() -> None:
+def test_a_plan_of_generic_actions_alone_lists_them_as_items() -> None:
     texts = [p.text for p in _plan_pledges(GENERIC_PARAGRAPH)]
     assert "加强财会监督" in texts
     assert "提高网络、数据等领域安全保障能力" in texts

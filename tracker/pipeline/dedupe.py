@@ -44,20 +44,18 @@ def pledges_dedupe(pledges: Sequence[PledgeSpan]) -> list[PledgeSpan]:
     kept: list[PledgeSpan] = []
     keys: list[tuple | None] = []
     texts: list[str] = []
-    # Lookups by text and over the few items with a metric: a plan's items compared pairwise
-    # were a tenth of the pipeline's time once every candidate clause became an item.
+    # The text's first index by lookup, and only items with a metric scanned for one: every item
+    # compared with every other was a tenth of the pipeline's time once each candidate clause
+    # became an item.
     by_text: dict[str, int] = {}
-    keyed: list[int] = []
     for pledge in pledges:
         key, text = _metric_key(pledge), text_fold(pledge.text)
         matches = [by_text[text]] if text in by_text else []
         if key is not None:
-            matches += [i for i in keyed if _same_metric(keys[i], key)][:1]
+            matches += [i for i, k in enumerate(keys) if k is not None and _same_metric(k, key)][:1]
         twin = min(matches, default=None)
         if twin is None:
             by_text.setdefault(text, len(kept))
-            if key is not None:
-                keyed.append(len(kept))
             kept.append(pledge)
             keys.append(key)
             texts.append(text)
@@ -65,10 +63,5 @@ def pledges_dedupe(pledges: Sequence[PledgeSpan]) -> list[PledgeSpan]:
             if by_text.get(texts[twin]) == twin:
                 del by_text[texts[twin]]
             by_text[text] = min(twin, by_text.get(text, twin))
-            if key is not None and keys[twin] is None:
-                keyed.append(twin)
-                keyed.sort()
-            elif key is None and keys[twin] is not None:
-                keyed.remove(twin)
             kept[twin], keys[twin], texts[twin] = pledge, key, text
     return kept
