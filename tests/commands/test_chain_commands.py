@@ -23,12 +23,16 @@ def test_benchmark_reports_chaining_against_the_pipeline_in_the_same_run(corpus)
 
 @pytest.mark.corpus
 def test_chain_benchmark_figures(corpus):
-    from tracker.benchmarks.chain_bench import chain_benchmark
+    from tracker.benchmarks.chain_bench import MAX_SLOWDOWN, chain_benchmark
 
     result = chain_benchmark(corpus, 2, out=lambda _: None)
     assert result["pairs"] == 2 and result["links_per_pair"] >= 20
     assert result["chain_ms_per_pair"] > 0
-    assert 0.8 < result["slowdown"] < 1.5
+    # The figures agree with each other; how fast they are is printed, never asserted.
+    without, with_chains = result["pairs_per_second_without_chains"], result["pairs_per_second_with_chains"]
+    assert with_chains < without
+    assert result["slowdown"] == pytest.approx(without / with_chains, rel=0.01)
+    assert result["within_budget"] == (result["slowdown"] <= MAX_SLOWDOWN)
 
 
 @pytest.mark.corpus

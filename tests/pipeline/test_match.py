@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -95,9 +94,7 @@ def test_real_review_gdp_pledge_finds_gdp_clause():
     spans = review_spans_split(text, secs, 2023)
     assert len(spans) > 200
     pledges = [pledge("国内生产总值增长5%左右"), pledge("城镇新增就业1200万人左右")]
-    t0 = time.perf_counter()
     cands = candidates_find(pledges, spans)
-    assert time.perf_counter() - t0 < 5
     assert "国内生产总值" in cands[0][0].span.text
     assert any("1244万人" in c.span.text for c in cands[1][:3])
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy import sparse
 
 from tracker.pipeline.classify import metric_fold
 from tracker.pipeline.match import QUOTED, abbreviations_expand, bigrams, content_mask, text_fold
@@ -148,18 +149,21 @@ def _texts_similarity(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, n
     idf = np.array([math.log(n / (df[g] + 0.5)) for g in vocab], dtype=np.float32)
     idf = np.maximum(idf, 0.05)
 
-    def matrix(sets: list[set[str]]) -> np.ndarray:
-        m = np.zeros((len(sets), len(vocab)), dtype=np.float32)
-        for i, grams in enumerate(sets):
-            if grams:
-                m[i, [vocab[g] for g in grams]] = 1.0
+    def matrix(sets: list[set[str]]) -> sparse.csr_matrix:
+        # Sparse: a plan's few hundred pledges use a few thousand of the bigrams, and the dense
+        # product cost most of the chaining time once extraction proposed every candidate clause.
+        cols = [vocab[g] for grams in sets for g in grams]
+        indptr = np.cumsum([0, *(len(grams) for grams in sets)])
+        data = np.ones(len(cols), dtype=np.float32)
+        m = sparse.csr_matrix((data, cols, indptr), shape=(len(sets), len(vocab)))
+        m.sort_indices()
         return m
 
     ma, mb = matrix(ga), matrix(gb)
     mass_a, mass_b = ma @ idf, mb @ idf
-    overlap = (ma * idf) @ mb.T
+    overlap = (ma.multiply(idf[None, :]).tocsr() @ mb.T).toarray()
     dice = 2.0 * overlap / (mass_a[:, None] + mass_b[None, :] + 1e-6)
-    count_a, count_b = ma.sum(axis=1), mb.sum(axis=1)
+    count_a, count_b = np.diff(ma.indptr).astype(np.float32), np.diff(mb.indptr).astype(np.float32)
     stripped_a = [t.replace("\u3000", "") for t in a]
     stripped_b = [t.replace("\u3000", "") for t in b]
     aligned = process.cdist(stripped_a, stripped_b, scorer=fuzz.ratio, dtype=np.float32) / 100.0
