@@ -8,7 +8,6 @@ tables shipped in ``data/``.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Sequence
 from functools import cache
 
@@ -203,18 +202,10 @@ def pledges_judge(
     review_text: str,
     review_sections: Sequence[SectionSpan],
     plan_year: int,
-    *,
-    workers: int | None = None,
 ) -> list[Verdict]:
-    """One verdict per pledge, same order, with evidence offsets into ``review_text``.
-
-    ``workers`` are the threads rapidfuzz may use; by default TRACKER_MATCH_WORKERS or
-    up to 2, so several Celery processes on one machine do not oversubscribe its cores.
-    """
+    """One verdict per pledge, same order, with evidence offsets into ``review_text``."""
     spans = review_spans_split(review_text, review_sections, plan_year)
-    if workers is None:
-        workers = int(os.environ.get("TRACKER_MATCH_WORKERS", "0")) or min(2, os.cpu_count() or 1)
-    cands = candidates_find(pledges, spans, top_k=TOP_K, workers=workers)
+    cands = candidates_find(pledges, spans, top_k=TOP_K)
     cands = _explained_away(cands)
     cands = _hubs_discounted(cands)
     blankets = blanket_spans(spans)

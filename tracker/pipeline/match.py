@@ -7,9 +7,8 @@ their rarity in the pair (a bigram like 推进 that occurs everywhere says littl
 says a lot). On top of that come anchors that carry meaning: quoted names, figures
 with units, the metric of a target. Framing verbs (推动, 加快, 完善) are masked so two
 texts must share their object, and common abbreviations are expanded (data/*.tsv).
-All pledge x span scores are matrix products (numpy) and ``rapidfuzz.process.cdist``
-(pledge x sentence alignment, C++ threads); Python only loops over the few candidates
-kept per pledge.
+All pledge x span scores are sparse matrix products (scipy); Python only loops over the
+few candidates kept per pledge, and only those are aligned with rapidfuzz.
 """
 
 from __future__ import annotations
@@ -24,7 +23,8 @@ from pathlib import Path
 
 import jieba
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
+from scipy import sparse
 
 from tracker.pipeline.types import PledgeSpan, SectionSpan
 
@@ -314,13 +314,14 @@ def _idf_build(docs: list[list[str]]) -> dict[str, float]:
     return {g: math.log(n / (c + 0.5)) for g, c in df.items()}
 
 
-def _matrix(gram_lists: list[list[str]], vocab: dict[str, int]) -> np.ndarray:
-    m = np.zeros((len(gram_lists), len(vocab)), dtype=np.float32)
-    for i, grams in enumerate(gram_lists):
-        cols = [vocab[g] for g in grams if g in vocab]
-        if cols:
-            m[i, cols] = 1.0
-    return m
+def _matrix(gram_lists: list[list[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """0/1 rows of which vocabulary entries each text holds. Sparse: a review sentence holds a few
+    dozen of the plan's thousands of bigrams, and the dense products were most of matching's time."""
+    rows = [sorted({vocab[g] for g in grams if g in vocab}) for grams in gram_lists]
+    indptr = np.cumsum([0, *(len(r) for r in rows)])
+    cols = np.fromiter((c for r in rows for c in r), dtype=np.int32, count=int(indptr[-1]))
+    data = np.ones(len(cols), dtype=np.float32)
+    return sparse.csr_matrix((data, cols, indptr), shape=(len(gram_lists), len(vocab)))
 
 
 def anchors_of(text: str) -> tuple[set[str], set[str]]:
@@ -350,7 +351,6 @@ def candidates_find(
     pledges: Sequence[PledgeSpan],
     spans: Sequence[ReviewSpan],
     top_k: int = 6,
-    workers: int = 1,
 ) -> list[list[Candidate]]:
     """The best ``top_k`` review spans for each pledge, best first."""
     if not pledges:
@@ -381,7 +381,7 @@ def candidates_find(
     pm = _matrix(p_grams, vocab)
     sm = _matrix(s_grams, vocab)
     p_mass = np.array([sum(weight(g) for g in set(gs)) for gs in p_grams], dtype=np.float32) + 1e-6
-    overlap = (sm * w) @ pm.T  # spans x pledges
+    overlap = (sm.multiply(w[None, :]).tocsr() @ pm.T).toarray()  # spans x pledges
     recall = overlap / p_mass[None, :]
     # Share of the span's own bigram mass explained by the pledge: a short clause fully
     # inside the pledge's words is a paraphrase, a long one sharing two words is not.
@@ -394,12 +394,19 @@ def candidates_find(
     for ws in p_words:
         for x in ws:
             wvocab.setdefault(x, len(wvocab))
-    present = np.zeros((len(spans), len(wvocab)), dtype=bool)
-    smb = sm > 0
-    for x, j in wvocab.items():
+    # A word is present when the span holds all of its bigrams: count them in one product.
+    word_grams: list[list[int]] = []
+    for x in wvocab:
         grams = set(bigrams(x))
-        if grams and all(g in vocab for g in grams):
-            present[:, j] = smb[:, [vocab[g] for g in grams]].all(axis=1)
+        word_grams.append(sorted(vocab[g] for g in grams) if grams and all(g in vocab for g in grams) else [])
+    need = np.array([len(c) for c in word_grams], dtype=np.float32)
+    g_indptr = np.cumsum([0, *(len(c) for c in word_grams)])
+    g_cols = np.fromiter((c for cs in word_grams for c in cs), dtype=np.int32, count=int(g_indptr[-1]))
+    grams_of_word = sparse.csr_matrix(
+        (np.ones(len(g_cols), dtype=np.float32), g_cols, g_indptr), shape=(len(wvocab), len(vocab))
+    )
+    held = (sm @ grams_of_word.T).toarray()  # spans x words: how many of each word's bigrams
+    present = (held == need[None, :]) & (need[None, :] > 0)
     sent_rows = np.array([s.kind == "sentence" for s in spans])
     df = present[sent_rows].sum(axis=0) if sent_rows.any() else present.sum(axis=0)
     n_sent = int(sent_rows.sum()) + 1
@@ -412,15 +419,9 @@ def candidates_find(
     w_mass = (pw * widf).sum(axis=1) + 1e-6
     plan_df = pw.sum(axis=0)
     seen = present.any(axis=0)  # words the review never uses add nothing to any overlap
-    word_recall = ((present[:, seen].astype(np.float32) * widf[seen]) @ pw[:, seen].T) / w_mass[None, :]
+    weighted = sparse.csr_matrix(present[:, seen].astype(np.float32) * widf[seen])
+    word_recall = (weighted @ sparse.csr_matrix(pw[:, seen]).T).toarray() / w_mass[None, :]
     combined = 0.4 * recall + 0.4 * word_recall + 0.2 * np.minimum(precision, 1.0)
-    # Best local alignment of the pledge inside each sentence, all pairs at once in C++;
-    # clauses are aligned only for the few candidates kept (their sentence bounds them).
-    sent_idx = [i for i, s in enumerate(spans) if s.kind == "sentence"]
-    sent_col = {si: j for j, si in enumerate(sent_idx)}
-    fuzzy_sent = process.cdist(
-        p_texts, [s_texts[i] for i in sent_idx], scorer=fuzz.partial_ratio, score_cutoff=40, workers=workers, dtype=np.uint8
-    )  # pledges x sentences
     k = min(top_k, len(spans))
     top = np.argpartition(-combined, kth=k - 1, axis=0)[:k, :]  # k x pledges
     p_word_idx = [sorted({wvocab[x] for x in ws}) for ws in p_words]
@@ -445,10 +446,11 @@ def candidates_find(
             st = s_texts[si]
             q_hit = sum(1 for q in quoted if q in st)
             f_hit = sum(1 for f in figures if f in st)
-            if si in sent_col:
-                fuzzy = float(fuzzy_sent[pi, sent_col[si]])
-            else:
-                fuzzy = fuzz.partial_ratio(p_texts[pi], st, score_cutoff=40)
+            # The local alignment only decides among the kept candidates (the ranking above does
+            # not use it), so it is computed for those alone: k per pledge, not every sentence.
+            fuzzy = fuzz.partial_ratio(p_texts[pi], st, score_cutoff=40)
+            if spans[si].kind == "sentence":
+                fuzzy = float(math.floor(fuzzy + 0.5))  # sentences were scored in whole points
             hits = present[si, idx] if idx else np.zeros(0, dtype=bool)
             sent_row = sent_first.get(int(sent_of[si]), si)
             feats = {
