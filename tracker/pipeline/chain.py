@@ -21,10 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from scipy import sparse
 
 from tracker.pipeline.classify import metric_fold
-from tracker.pipeline.match import QUOTED, abbreviations_expand, bigrams, content_mask, text_fold
+from tracker.pipeline.match import QUOTED, abbreviations_expand, bigrams, content_mask, presence_matrix, text_fold
 from tracker.pipeline.types import PipelineError, PledgeSpan
 
 CHAIN_KINDS = ("repeated", "continued", "target_raised", "target_lowered")
@@ -149,17 +148,7 @@ def _texts_similarity(a: Sequence[str], b: Sequence[str]) -> tuple[np.ndarray, n
     idf = np.array([math.log(n / (df[g] + 0.5)) for g in vocab], dtype=np.float32)
     idf = np.maximum(idf, 0.05)
 
-    def matrix(sets: list[set[str]]) -> sparse.csr_matrix:
-        # Sparse: a plan's few hundred pledges use a few thousand of the bigrams, and the dense
-        # product cost most of the chaining time once extraction proposed every candidate clause.
-        cols = [vocab[g] for grams in sets for g in grams]
-        indptr = np.cumsum([0, *(len(grams) for grams in sets)])
-        data = np.ones(len(cols), dtype=np.float32)
-        m = sparse.csr_matrix((data, cols, indptr), shape=(len(sets), len(vocab)))
-        m.sort_indices()
-        return m
-
-    ma, mb = matrix(ga), matrix(gb)
+    ma, mb = presence_matrix(ga, vocab), presence_matrix(gb, vocab)
     mass_a, mass_b = ma @ idf, mb @ idf
     overlap = (ma.multiply(idf[None, :]).tocsr() @ mb.T).toarray()
     dice = 2.0 * overlap / (mass_a[:, None] + mass_b[None, :] + 1e-6)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -314,7 +314,7 @@ def _idf_build(docs: list[list[str]]) -> dict[str, float]:
     return {g: math.log(n / (c + 0.5)) for g, c in df.items()}
 
 
-def _matrix(gram_lists: list[list[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
+def presence_matrix(gram_lists: Sequence[Iterable[str]], vocab: dict[str, int]) -> sparse.csr_matrix:
     """0/1 rows of which vocabulary entries each text holds. Sparse: a review sentence holds a few
     dozen of the plan's thousands of bigrams, and the dense products were most of matching's time."""
     rows = [sorted({vocab[g] for g in grams if g in vocab}) for grams in gram_lists]
@@ -378,8 +378,8 @@ def candidates_find(
             if g in in_review:
                 vocab.setdefault(g, len(vocab))
     w = np.array([weight(g) for g in vocab], dtype=np.float32)
-    pm = _matrix(p_grams, vocab)
-    sm = _matrix(s_grams, vocab)
+    pm = presence_matrix(p_grams, vocab)
+    sm = presence_matrix(s_grams, vocab)
     p_mass = np.array([sum(weight(g) for g in set(gs)) for gs in p_grams], dtype=np.float32) + 1e-6
     overlap = (sm.multiply(w[None, :]).tocsr() @ pm.T).toarray()  # spans x pledges
     recall = overlap / p_mass[None, :]
