@@ -50,10 +50,10 @@ def pledges_dedupe(pledges: Sequence[PledgeSpan]) -> list[PledgeSpan]:
     by_text: dict[str, int] = {}
     for pledge in pledges:
         key, text = _metric_key(pledge), text_fold(pledge.text)
-        matches = [by_text[text]] if text in by_text else []
-        if key is not None:
-            matches += [i for i, k in enumerate(keys) if k is not None and _same_metric(k, key)][:1]
-        twin = min(matches, default=None)
+        same_metric = (
+            next((i for i, k in enumerate(keys) if k is not None and _same_metric(k, key)), None) if key else None
+        )
+        twin = min((i for i in (by_text.get(text), same_metric) if i is not None), default=None)
         if twin is None:
             by_text.setdefault(text, len(kept))
             kept.append(pledge)

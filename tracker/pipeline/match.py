@@ -395,16 +395,11 @@ def candidates_find(
         for x in ws:
             wvocab.setdefault(x, len(wvocab))
     # A word is present when the span holds all of its bigrams: count them in one product.
-    word_grams: list[list[int]] = []
-    for x in wvocab:
-        grams = set(bigrams(x))
-        word_grams.append(sorted(vocab[g] for g in grams) if grams and all(g in vocab for g in grams) else [])
-    need = np.array([len(c) for c in word_grams], dtype=np.float32)
-    g_indptr = np.cumsum([0, *(len(c) for c in word_grams)])
-    g_cols = np.fromiter((c for cs in word_grams for c in cs), dtype=np.int32, count=int(g_indptr[-1]))
-    grams_of_word = sparse.csr_matrix(
-        (np.ones(len(g_cols), dtype=np.float32), g_cols, g_indptr), shape=(len(wvocab), len(vocab))
+    # A word with a bigram the review never uses gets no row, so it is present nowhere.
+    grams_of_word = presence_matrix(
+        [grams if all(g in vocab for g in grams) else () for grams in (bigrams(x) for x in wvocab)], vocab
     )
+    need = np.diff(grams_of_word.indptr).astype(np.float32)
     held = (sm @ grams_of_word.T).toarray()  # spans x words: how many of each word's bigrams
     present = (held == need[None, :]) & (need[None, :] > 0)
     sent_rows = np.array([s.kind == "sentence" for s in spans])
@@ -450,7 +445,9 @@ def candidates_find(
             # not use it), so it is computed for those alone: k per pledge, not every sentence.
             fuzzy = fuzz.partial_ratio(p_texts[pi], st, score_cutoff=40)
             if spans[si].kind == "sentence":
-                fuzzy = float(math.floor(fuzzy + 0.5))  # sentences were scored in whole points
+                # Whole points for sentences, half up, as the all-pairs matrix gave them: the rule
+                # thresholds and the shipped model were fitted on these values.
+                fuzzy = float(math.floor(fuzzy + 0.5))
             hits = present[si, idx] if idx else np.zeros(0, dtype=bool)
             sent_row = sent_first.get(int(sent_of[si]), si)
             feats = {
