@@ -82,8 +82,8 @@ def test_a_bad_status_is_named(gold, tmp_path):
 
 
 def test_training_prints_held_out_and_trained_on_all_figures_and_is_reproducible(gold, tmp_path, capsys):
-    first, second = tmp_path / "a.json", tmp_path / "b.json"
-    _train(gold, first)
+    first, second, figures = tmp_path / "a.json", tmp_path / "b.json", tmp_path / "figures.json"
+    _train(gold, first, json_out=str(figures))
     printed = capsys.readouterr().out
     _train(gold, second)
     assert first.read_bytes() == second.read_bytes()
@@ -92,6 +92,14 @@ def test_training_prints_held_out_and_trained_on_all_figures_and_is_reproducible
     assert "held_out:" in printed and "trained_on_all:" in printed and "reliability held out" in printed
     for pair in SMALL:
         assert printed.count(pair) >= 2
+    for name, rows in json.loads(figures.read_text(encoding="utf-8")).items():
+        if name not in ("held_out", "trained_on_all"):
+            continue
+        for pair, f in rows.items():
+            assert 0.0 < f["precision_ceiling"] <= 1.0
+            if f["recall"] >= 0.9:
+                # the scored items are one of the sets the ceiling weighs, so it is at least their precision
+                assert f["precision"] <= f["precision_ceiling"] + 1e-9, (name, pair)
 
 
 def test_hold_out_writes_parameters_that_never_saw_the_pair(gold, tmp_path):

@@ -47,24 +47,26 @@ class Pair:
     compare: dict | None = None  # the compare JSON of the pair, before any learned decision
 
 
-def _norm(s: str) -> str:
+def scorer_norm(s: str) -> str:
+    """A text as the scorer compares it: NFKC, no whitespace."""
     s = unicodedata.normalize("NFKC", s or "")
     return "".join(ch for ch in s if not ch.isspace())
 
 
-def _too_long(sys_text: str, gold_text: str) -> bool:
+def too_long_for_gold(sys_text: str, gold_text: str) -> bool:
+    """The scorer's rule that a whole paragraph is not a pledge, whatever it contains."""
     return len(sys_text) > max(3 * len(gold_text), len(gold_text) + 60)
 
 
 def gold_align(gold: list[dict], texts: list[str]) -> list[int | None]:
     """For each gold pledge, the index of the extracted text that counts as it (or None)."""
-    normed = [_norm(t) for t in texts]
+    normed = [scorer_norm(t) for t in texts]
     out: list[int | None] = []
     for g in gold:
-        gn = _norm(g["pledge"])
+        gn = scorer_norm(g["pledge"])
         best, best_score = None, -1.0
         for i, n in enumerate(normed):
-            if _too_long(n, gn):
+            if too_long_for_gold(n, gn):
                 continue
             sc = fuzz.partial_ratio(gn, n)
             if sc > best_score or (sc == best_score and best is not None and len(n) < len(normed[best])):

@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import sklearn
+from rapidfuzz import fuzz, process
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from tracker.learning.dataset import Item, Pair, gold_align
+from tracker.learning.dataset import FOUND_AT, Item, Pair, gold_align, scorer_norm, too_long_for_gold
 from tracker.pipeline.calibrate import (
     MODEL_VERSION,
     STATUSES,
@@ -47,6 +48,8 @@ MIN_RESIDUAL_SD = 0.02
 # proposes every candidate clause, so at 0.01 the threshold had to admit most general commitments;
 # 0.05 keeps scored recall above 0.90 held out while counting far fewer stances.
 MAX_HIDDEN = 0.05
+# The recall the issue asks to keep: the precision ceiling is the best precision at this recall.
+CEILING_RECALL = 0.90
 
 
 @dataclass
@@ -226,6 +229,42 @@ def shipped_fit(pairs: Sequence[Pair]) -> Fitted:
     return models_fit(_items(pairs), [p.name for p in pairs], sd, _threshold_pick(scores, labels), stack)
 
 
+def precision_ceiling(pair: Pair, model: Model, recall: float = CEILING_RECALL) -> float:
+    """The best precision any scored threshold on this pledge model reaches while keeping ``recall``.
+
+    Items are admitted in order of pledge probability, and each prefix is scored as the scorer
+    scores a scored set (a gold pledge is found by its best-matching admitted item; precision is
+    distinct items used over items admitted). It says how far a threshold alone can take precision.
+    """
+    probs = [a.p_pledge for a in pair_assess(pair, model)]
+    texts = [scorer_norm(it.pledge.text) for it in pair.items]
+    golds = [scorer_norm(g["pledge"]) for g in pair.gold]
+    # per item: the gold pledges it could count as, with its score
+    scores = process.cdist(golds, texts, scorer=fuzz.partial_ratio, score_cutoff=FOUND_AT, dtype=np.float64)
+    counts_as: list[list[tuple[int, float]]] = [[] for _ in texts]
+    for gi, i in zip(*np.nonzero(scores), strict=True):
+        if not too_long_for_gold(texts[i], golds[gi]):
+            counts_as[i].append((int(gi), float(scores[gi, i])))
+    need = recall * len(golds)
+    best: dict[int, tuple[float, int, int]] = {}  # gold -> (score, -length, -index) of its best item
+    uses: dict[int, int] = {}  # item -> how many gold pledges it is the best item of
+    top = 0.0
+    for k, i in enumerate(sorted(range(len(texts)), key=lambda j: (-probs[j], j)), start=1):
+        for gi, sc in counts_as[i]:
+            key = (sc, -len(texts[i]), -i)
+            if gi not in best or key > best[gi]:
+                if gi in best:
+                    old = -best[gi][2]
+                    uses[old] -= 1
+                    if not uses[old]:
+                        del uses[old]
+                best[gi] = key
+                uses[i] = uses.get(i, 0) + 1
+        if len(best) >= need:
+            top = max(top, len(uses) / k)
+    return top
+
+
 def pair_figures(pair: Pair, model: Model) -> dict:
     """The scorer's figures for one pair, computed in-process (the shipped `compare` output is the same)."""
     assessed = pair_assess(pair, model)
@@ -244,6 +283,7 @@ def pair_figures(pair: Pair, model: Model) -> dict:
     return {
         "recall": found / len(pair.gold),
         "precision": used / len(scored) if scored else 0.0,
+        "precision_ceiling": precision_ceiling(pair, model),
         "rule_accuracy": rule_right / len(labelled) if labelled else 0.0,
         "model_accuracy": q_right / len(labelled) if labelled else 0.0,
         "scorecard_error": max(abs(est[s] - gs[s]) for s in STATUSES),

@@ -87,16 +87,17 @@ class Command(BaseCommand):
 
     def _table(self, title: str, rows: dict) -> None:
         self.stdout.write(f"\n{title}:")
-        self.stdout.write(f"{'pair':<16}{'recall':>8}{'prec':>8}{'rules':>8}{'model':>8}{'error':>8}{'covers':>8}{'width':>8}")
+        self.stdout.write(f"{'pair':<16}{'recall':>8}{'prec':>8}{'ceiling':>8}{'rules':>8}{'model':>8}{'error':>8}{'covers':>8}{'width':>8}")
         for name, f in rows.items():
             self.stdout.write(
-                f"{name:<16}{f['recall']:>8.3f}{f['precision']:>8.3f}{f['rule_accuracy']:>8.3f}{f['model_accuracy']:>8.3f}"
+                f"{name:<16}{f['recall']:>8.3f}{f['precision']:>8.3f}{f['precision_ceiling']:>8.3f}{f['rule_accuracy']:>8.3f}{f['model_accuracy']:>8.3f}"
                 f"{f['scorecard_error']:>8.3f}{f['covers']:>6}/4{f['width']:>8.3f}"
             )
         n = len(rows)
         self.stdout.write(
             f"{'mean':<16}{sum(f['recall'] for f in rows.values()) / n:>8.3f}"
             f"{sum(f['precision'] for f in rows.values()) / n:>8.3f}"
+            f"{sum(f['precision_ceiling'] for f in rows.values()) / n:>8.3f}"
             f"{sum(f['rule_accuracy'] for f in rows.values()) / n:>8.3f}"
             f"{sum(f['model_accuracy'] for f in rows.values()) / n:>8.3f}"
             f"{sum(f['scorecard_error'] for f in rows.values()) / n:>8.3f}"
