@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import random
 from dataclasses import replace
+from pathlib import Path
 
-from tracker.learning.dataset import Item, Pair
-from tracker.learning.fit import precision_ceiling
+import pytest
+
+from tracker.learning.dataset import Item, Pair, gold_align, pair_build
+from tracker.learning.fit import precision_ceiling, prefix_counts
 from tracker.pipeline.calibrate import model_default
 from tracker.pipeline.types import PledgeSpan, Verdict
 
@@ -20,6 +25,9 @@ def _pair(items: list[tuple[str, bool]]) -> Pair:
     gold = [{"pledge": text, "status": "dropped"} for text, labelled in items if labelled]
     return Pair("t-2025", {}, gold, [_item(i, text, labelled) for i, (text, labelled) in enumerate(items)])
 
+
+DEV = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev"
+CORPUS = DEV.parents[1] / "corpus"
 
 ITEMS = [
     ("新建高标准农田2万亩", True),
@@ -57,3 +65,39 @@ def test_nothing_reaches_a_recall_the_items_cannot_give():
     pair = _pair([("坚持稳中求进工作总基调", False), ("新建高标准农田2万亩", True)])
     pair.gold.append({"pledge": "办好第九届省园博会", "status": "dropped"})
     assert precision_ceiling(pair, _model(digit=5.0), recall=0.9) == 0.0
+
+
+def _aligned_counts(pair: Pair, admitted: list[int]) -> tuple[int, int]:
+    # what the scorer counts for this set of items, given to it in document order
+    aligned = gold_align(pair.gold, [pair.items[i].pledge.text for i in sorted(admitted)])
+    return sum(1 for a in aligned if a is not None), len({a for a in aligned if a is not None})
+
+
+def _assert_counts_match_the_scorer(pair: Pair, order: list[int], lengths) -> None:
+    counts = list(prefix_counts(pair, order))
+    assert len(counts) == len(order)
+    for k in lengths:
+        assert counts[k - 1] == _aligned_counts(pair, order[:k]), k
+
+
+def test_prefix_counts_are_the_scorers_counts_on_every_prefix_ties_included():
+    # two items hold the first pledge with the same score and length, and the later one also holds
+    # the railway: the earlier one counts as the first pledge, so both are used, not one
+    both = "新建高标准农田2万亩开工建设沿江城际铁路"
+    pair = _pair([*ITEMS, ("新建高标准农田2万亩并完成提标改造的任务", False), (both, False)])
+    assert len(pair.items[-2].pledge.text) == len(both)
+    for seed in range(5):
+        order = list(range(len(pair.items)))
+        random.Random(seed).shuffle(order)
+        _assert_counts_match_the_scorer(pair, order, range(1, len(order) + 1))
+
+
+def test_prefix_counts_are_the_scorers_counts_on_a_labelled_pair():
+    meta_path = DEV / "national-2023.meta.json"
+    if not meta_path.is_file() or not CORPUS.is_dir():
+        pytest.skip(f"labelled pairs or corpus not found at {DEV}")
+    gold = [json.loads(line) for line in (DEV / "national-2023.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    pair = pair_build("national-2023", json.loads(meta_path.read_text(encoding="utf-8")), gold, CORPUS)
+    order = list(range(len(pair.items)))
+    random.Random(7).shuffle(order)
+    _assert_counts_match_the_scorer(pair, order, range(1, len(order) + 1, 7))

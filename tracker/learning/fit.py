@@ -10,7 +10,8 @@ the rest, so coverage is not graded on the errors it was built from.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -229,40 +230,48 @@ def shipped_fit(pairs: Sequence[Pair]) -> Fitted:
     return models_fit(_items(pairs), [p.name for p in pairs], sd, _threshold_pick(scores, labels), stack)
 
 
-def precision_ceiling(pair: Pair, model: Model, recall: float = CEILING_RECALL) -> float:
-    """The best precision any scored threshold on this pledge model reaches while keeping ``recall``.
+def prefix_counts(pair: Pair, order: Sequence[int]) -> Iterator[tuple[int, int]]:
+    """(gold pledges found, distinct items used) after each item of ``order`` is admitted.
 
-    Items are admitted in order of pledge probability, and each prefix is scored as the scorer
-    scores a scored set (a gold pledge is found by its best-matching admitted item; precision is
-    distinct items used over items admitted). It says how far a threshold alone can take precision.
+    The same count as ``gold_align`` over the admitted items in document order, kept up as items
+    come in: a gold pledge counts as its best-scoring admitted item, the shorter and then the
+    earlier one on a tie, so an item that merely holds a pledge stops counting once the pledge is in.
     """
-    probs = [a.p_pledge for a in pair_assess(pair, model)]
     texts = [scorer_norm(it.pledge.text) for it in pair.items]
     golds = [scorer_norm(g["pledge"]) for g in pair.gold]
-    # per item: the gold pledges it could count as, with its score
     scores = process.cdist(golds, texts, scorer=fuzz.partial_ratio, score_cutoff=FOUND_AT, dtype=np.float64)
-    counts_as: list[list[tuple[int, float]]] = [[] for _ in texts]
+    counts_as: list[list[tuple[int, float]]] = [[] for _ in texts]  # item -> (gold, score) it could be
     for gi, i in zip(*np.nonzero(scores), strict=True):
         if not too_long_for_gold(texts[i], golds[gi]):
             counts_as[i].append((int(gi), float(scores[gi, i])))
-    need = recall * len(golds)
-    best: dict[int, tuple[float, int, int]] = {}  # gold -> (score, -length, -index) of its best item
-    uses: dict[int, int] = {}  # item -> how many gold pledges it is the best item of
-    top = 0.0
-    for k, i in enumerate(sorted(range(len(texts)), key=lambda j: (-probs[j], j)), start=1):
+    best: dict[int, tuple[tuple[float, int, int], int]] = {}  # gold -> (rank key, item) of its best item
+    uses: Counter[int] = Counter()  # item -> how many gold pledges it is the best item of
+    for i in order:
         for gi, sc in counts_as[i]:
             key = (sc, -len(texts[i]), -i)
-            if gi not in best or key > best[gi]:
-                if gi in best:
-                    old = -best[gi][2]
-                    uses[old] -= 1
-                    if not uses[old]:
-                        del uses[old]
-                best[gi] = key
-                uses[i] = uses.get(i, 0) + 1
-        if len(best) >= need:
-            top = max(top, len(uses) / k)
-    return top
+            if gi in best and best[gi][0] >= key:
+                continue
+            if gi in best:
+                old = best[gi][1]
+                uses[old] -= 1
+                if not uses[old]:
+                    del uses[old]
+            best[gi] = (key, i)
+            uses[i] += 1
+        yield len(best), len(uses)
+
+
+def precision_ceiling(pair: Pair, model: Model, recall: float = CEILING_RECALL) -> float:
+    """The best precision any scored threshold on this pledge model reaches while keeping ``recall``.
+
+    A threshold admits items in order of pledge probability, so every threshold is a prefix of
+    that order; this says how far a threshold alone can take precision.
+    """
+    probs = [a.p_pledge for a in pair_assess(pair, model)]
+    order = sorted(range(len(probs)), key=lambda j: (-probs[j], j))
+    need = recall * len(pair.gold)
+    return max((used / k for k, (found, used) in enumerate(prefix_counts(pair, order), start=1) if found >= need),
+               default=0.0)
 
 
 def pair_figures(pair: Pair, model: Model) -> dict:

@@ -44,9 +44,9 @@ def pledges_dedupe(pledges: Sequence[PledgeSpan]) -> list[PledgeSpan]:
     kept: list[PledgeSpan] = []
     keys: list[tuple | None] = []
     texts: list[str] = []
-    # The text's first index by lookup, and only items with a metric scanned for one: every item
-    # compared with every other was a tenth of the pipeline's time once each candidate clause
-    # became an item.
+    # A same-text twin is looked up, and only an item with a metric scans the kept ones for a
+    # same-metric twin: every item compared with every other was a tenth of the pipeline's time
+    # once each candidate clause became an item.
     by_text: dict[str, int] = {}
     for pledge in pledges:
         key, text = _metric_key(pledge), text_fold(pledge.text)

@@ -87,10 +87,12 @@ class Command(BaseCommand):
 
     def _table(self, title: str, rows: dict) -> None:
         self.stdout.write(f"\n{title}:")
-        self.stdout.write(f"{'pair':<16}{'recall':>8}{'prec':>8}{'ceiling':>8}{'rules':>8}{'model':>8}{'error':>8}{'covers':>8}{'width':>8}")
+        heads = ("recall", "prec", "ceiling", "rules", "model", "error", "covers", "width")
+        self.stdout.write(f"{'pair':<16}" + "".join(f"{h:>8}" for h in heads))
         for name, f in rows.items():
             self.stdout.write(
-                f"{name:<16}{f['recall']:>8.3f}{f['precision']:>8.3f}{f['precision_ceiling']:>8.3f}{f['rule_accuracy']:>8.3f}{f['model_accuracy']:>8.3f}"
+                f"{name:<16}{f['recall']:>8.3f}{f['precision']:>8.3f}{f['precision_ceiling']:>8.3f}"
+                f"{f['rule_accuracy']:>8.3f}{f['model_accuracy']:>8.3f}"
                 f"{f['scorecard_error']:>8.3f}{f['covers']:>6}/4{f['width']:>8.3f}"
             )
         n = len(rows)
